@@ -94,3 +94,35 @@ def apply() -> None:
 
 
 apply()
+
+
+def setup_cpu_distributed(cfg) -> None:
+    """Make ``--launcher pytorch`` work on CPU-only machines.
+
+    mmengine 0.10.7's ``init_dist`` calls ``torch.cuda.set_device``
+    unconditionally, which fails on a CPU build of torch; and its default
+    DDP wrapper passes ``device_ids`` for a GPU. When no GPU is present we
+    start the gloo process group ourselves (the Runner then skips its own
+    ``init_dist``) and wrap the model without device ids.
+    """
+    import os
+
+    import torch
+    import torch.distributed as dist
+    if torch.cuda.is_available() or cfg.get('launcher', 'none') == 'none':
+        return
+    if cfg.launcher != 'pytorch':
+        raise NotImplementedError(
+            f'CPU distributed training supports --launcher pytorch only, '
+            f'not {cfg.launcher!r}')
+    if not dist.is_initialized():
+        dist.init_process_group(
+            backend='gloo',
+            rank=int(os.environ['RANK']),
+            world_size=int(os.environ['WORLD_SIZE']))
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+    cfg.env_cfg.dist_cfg['backend'] = 'gloo'
+    cfg.model_wrapper_cfg = dict(
+        type='MMDistributedDataParallel',
+        device_ids=None,
+        broadcast_buffers=False)

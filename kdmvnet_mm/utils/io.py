@@ -17,6 +17,10 @@ def atomic_write(path: str, mode: str = 'wb'):
     try:
         with os.fdopen(fd, mode) as f:
             yield f
+        # mkstemp creates 0600; give the file the usual umask-based mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

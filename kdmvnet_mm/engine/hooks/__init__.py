@@ -1,0 +1,1 @@
+from .prototype_hook import PrototypeHook  # noqa: F401

@@ -1,0 +1,3 @@
+from .viewwise_acc_metric import ViewwiseAccMetric
+
+__all__ = ['ViewwiseAccMetric']

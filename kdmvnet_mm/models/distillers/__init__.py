@@ -1,0 +1,3 @@
+from .kdmvnet_distiller import KDMVNetDistiller
+
+__all__ = ['KDMVNetDistiller']

@@ -1,0 +1,3 @@
+from .embedding_cls_head import EmbeddingClsHead
+
+__all__ = ['EmbeddingClsHead']

@@ -1,0 +1,3 @@
+from .dual_prototype_loss import DualPrototypeLoss  # noqa: F401
+from .fmrd_loss import FMRDLoss  # noqa: F401
+from .soft_target_kl_loss import SoftTargetKLLoss  # noqa: F401

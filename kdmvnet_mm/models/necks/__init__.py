@@ -1,0 +1,1 @@
+from .egssm import EGSSM  # noqa: F401

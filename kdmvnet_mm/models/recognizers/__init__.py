@@ -1,0 +1,3 @@
+from .multiview_recognizer import MultiViewRecognizer
+
+__all__ = ['MultiViewRecognizer']

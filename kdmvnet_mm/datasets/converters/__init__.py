@@ -1,0 +1,4 @@
+"""Converters from raw skeleton releases to mmaction2 skeleton pickles."""
+from .nwucla import convert_nwucla, format_summary, parse_nwucla_json
+
+__all__ = ['convert_nwucla', 'format_summary', 'parse_nwucla_json']
