@@ -44,6 +44,29 @@ def test_parallel_scan_matches_loop(T):
                                   b.numpy()), rtol=1e-6, atol=1e-12)
 
 
+@pytest.mark.parametrize('T', [1, 5, 33])
+def test_parallel_scan_autograd_path(T):
+    g = torch.Generator().manual_seed(T)
+    a = torch.rand(2, T, 3, generator=g, dtype=torch.float64)
+    b = torch.randn(2, T, 3, generator=g, dtype=torch.float64)
+    a.requires_grad_(True)
+    b.requires_grad_(True)
+    par, loop = diag_scan_parallel(a, b), diag_scan_loop(a, b)
+    assert par.requires_grad
+    torch.testing.assert_close(par, loop, rtol=1e-6, atol=1e-12)
+    w = torch.randn(par.shape, generator=g, dtype=torch.float64)
+    ga = torch.autograd.grad((par * w).sum(), (a, b), allow_unused=True,
+                             materialize_grads=True)
+    gl = torch.autograd.grad((loop * w).sum(), (a, b))
+    for x, y in zip(ga, gl):
+        torch.testing.assert_close(x, y, rtol=1e-6, atol=1e-12)
+    # the no-grad path must not modify its inputs
+    a0, b0 = a.detach().clone(), b.detach().clone()
+    with torch.no_grad():
+        diag_scan_parallel(a, b)
+    assert torch.equal(a, a0) and torch.equal(b, b0)
+
+
 def test_long_sequence_is_stable():
     T = 2000
     g = torch.Generator().manual_seed(0)
@@ -132,6 +155,35 @@ def test_discretisation_matches_formula():
     np.testing.assert_allclose(b_bar.detach().numpy(),
                                ((ab - 1) / A)[:, None] *
                                layer.B.detach().numpy(), rtol=1e-10)
+
+
+def test_layer_matches_numpy_recurrence():
+    torch.manual_seed(2)
+    layer = _small().layers[0].double().eval()
+    torch.nn.init.normal_(layer.D)
+    x = torch.randn(2, 6, 8, dtype=torch.float64)
+    g = torch.rand(2, 6, dtype=torch.float64)
+    out = layer(x, g, diag_scan_parallel).detach().numpy()
+
+    def np_(t):
+        return t.detach().numpy()
+
+    xn = x.numpy()
+    mu, var = xn.mean(-1, keepdims=True), xn.var(-1, keepdims=True)
+    ln = (xn - mu) / np.sqrt(var + layer.norm.eps) * np_(
+        layer.norm.weight) + np_(layer.norm.bias)
+    u = ln @ np_(layer.proj_in.weight).T + np_(layer.proj_in.bias)
+    A = -np.exp(np_(layer.A_log))
+    ab = np.exp(A * np.exp(np_(layer.log_dt)))
+    bb = ((ab - 1) / A)[:, None] * np_(layer.B)
+    h = np.zeros((2, len(A)))
+    ys = []
+    for t in range(6):
+        h = ab * h + g.numpy()[:, t, None] * (u[:, t] @ bb.T)
+        ys.append(h @ np_(layer.C).T + np_(layer.D) * u[:, t])
+    y = torch.nn.functional.gelu(torch.tensor(np.stack(ys, 1))).numpy()
+    ref = xn + y @ np_(layer.proj_out.weight).T + np_(layer.proj_out.bias)
+    np.testing.assert_allclose(out, ref, rtol=1e-9, atol=1e-12)
 
 
 def test_pooling_is_gate_weighted_mean():

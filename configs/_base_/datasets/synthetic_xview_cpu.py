@@ -1,5 +1,5 @@
-# CPU preset of synthetic_xview: 32-frame clips, no worker processes
-# (workers do not help on 2 cores).
+# CPU preset of synthetic_xview: 32-frame clips, one test clip, no worker
+# processes (workers do not help on 2 cores).
 _base_ = './synthetic_xview.py'
 clip_len = 32
 
@@ -21,7 +21,6 @@ val_pipeline = [
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs', meta_keys=('frame_dir', ))
 ]
-test_pipeline = val_pipeline
 mv_train_pipeline = [
     dict(type='PreNormalize3D'),
     dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
@@ -30,19 +29,18 @@ mv_train_pipeline = [
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs')
 ]
+mv_test_pipeline = [
+    dict(type='PreNormalize3D'),
+    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
+    dict(type='SyncUniformSampleFrames', clip_len=clip_len, test_mode=True),
+    dict(type='PoseDecode'),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs')
+]
 
 loader = dict(num_workers=0, persistent_workers=False)
 train_dataloader = dict(**loader, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(**loader, dataset=dict(pipeline=val_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(**loader, dataset=dict(pipeline=val_pipeline))
 mv_train_dataloader = dict(**loader, dataset=dict(pipeline=mv_train_pipeline))
-mv_test_dataloader = dict(
-    **loader,
-    dataset=dict(pipeline=[
-        dict(type='PreNormalize3D'),
-        dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
-        dict(type='SyncUniformSampleFrames', clip_len=clip_len, test_mode=True),
-        dict(type='PoseDecode'),
-        dict(type='FormatGCNInput', num_person=2),
-        dict(type='PackActionInputs')
-    ]))
+mv_test_dataloader = dict(**loader, dataset=dict(pipeline=mv_test_pipeline))

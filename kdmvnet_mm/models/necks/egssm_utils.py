@@ -34,10 +34,19 @@ def diag_scan_parallel(a: Tensor, b: Tensor) -> Tensor:
     _check(a, b)
     T = b.shape[1]
     d = 1
+    if torch.is_grad_enabled() and (a.requires_grad or b.requires_grad):
+        while d < T:
+            # Out-of-place (cat) so autograd keeps every step's operands.
+            b = torch.cat([b[:, :d], a[:, d:] * b[:, :-d] + b[:, d:]], dim=1)
+            a = torch.cat([a[:, :d], a[:, d:] * a[:, :-d]], dim=1)
+            d *= 2
+        return b
+    # Without autograd, update copies in place: the same steps, but no
+    # fresh [B, T, N] allocations per step (several times faster on CPU).
+    a, b = a.clone(), b.clone()
     while d < T:
-        # Out-of-place (cat) so autograd keeps every step's operands.
-        b = torch.cat([b[:, :d], a[:, d:] * b[:, :-d] + b[:, d:]], dim=1)
-        a = torch.cat([a[:, :d], a[:, d:] * a[:, :-d]], dim=1)
+        b[:, d:] += a[:, d:] * b[:, :-d]  # product is a temporary: no alias
+        a[:, d:] = a[:, d:] * a[:, :-d]
         d *= 2
     return b
 
@@ -117,5 +126,7 @@ class GatedDiagSSMLayer(nn.Module):
         a_bar, b_bar = self.discretise()
         b = g.unsqueeze(-1) * (u @ b_bar.t())
         a = a_bar.expand(b.shape[1], -1).unsqueeze(0)
-        y = scan(a, b) @ self.C.t() + self.D * u
+        # Scan in the parameters' precision: under AMP the matmul gives
+        # fp16, too coarse for a long recurrence.
+        y = scan(a, b.to(a.dtype)) @ self.C.t() + self.D * u
         return x + self.proj_out(self.drop(self.act(y)))

@@ -91,13 +91,20 @@ class MultiViewRecognizer(BaseModel):
         self.backbone.train(was_training)
         if isinstance(out, (tuple, list)):
             out = out[-1]
-        if out.dim() != len(self.feat_layout):
+        c_ax, t_ax = FEAT_LAYOUTS[self.feat_layout]
+        # example_input is (M, T, J, C) for skeletons, (C, T, H, W) for RGB.
+        ok = out.dim() == len(self.feat_layout) and \
+            0 < out.shape[t_ax] <= x.shape[2]
+        if ok and self.feat_layout == 'NMCTV':
+            ok = out.shape[1] == x.shape[1] and out.shape[4] == x.shape[3]
+        if not ok:
             raise ValueError(
                 f'backbone {type(self.backbone).__name__} maps input '
-                f'{tuple(x.shape)} to {tuple(out.shape)}, which is not the '
-                f'{len(self.feat_layout)}-D layout {self.feat_layout}; set '
-                'feat_layout to match the backbone')
-        return out.shape[FEAT_LAYOUTS[self.feat_layout][0]]
+                f'{tuple(x.shape)} to {tuple(out.shape)}, which does not fit '
+                f'the layout {self.feat_layout} (persons, channels, time, '
+                'joints); set feat_layout / example_input to match the '
+                'backbone')
+        return out.shape[c_ax]
 
     def _check_widths(self) -> None:
         neck_in = getattr(self.neck, 'in_channels', self.embed_dims)
