@@ -123,7 +123,8 @@ def test_clean_motion_keeps_bone_lengths(action):
     W = S.simulate_recording(action, who, np.random.default_rng(action))
     assert W.shape[0] == persons and W.shape[2:] == (25, 3)
     bl = _bone_lengths(W)  # [M, T, 24]
-    np.testing.assert_allclose(bl, bl[:, :1], atol=1e-9)
+    np.testing.assert_allclose(bl, np.broadcast_to(bl[:, :1], bl.shape),
+                               atol=1e-9)
     # the performer's own skeleton, and it moves
     np.testing.assert_allclose(
         bl[0, 0], np.linalg.norm(who[0].offsets[1:], axis=-1), atol=1e-9)
@@ -148,10 +149,12 @@ def test_mirror_classes_use_the_other_side():
         moved = lambda W, j: np.ptp(W[:, j], axis=0).max()  # noqa: E731
         assert moved(R, joint) > 2 * moved(R, other), right
         assert moved(L, other) > 2 * moved(L, joint), left
-        # same motion, mirrored: x -> -x with left and right joints swapped
-        assert not np.allclose(R, L, atol=.05)
-        np.testing.assert_allclose(
-            R * [-1, 1, 1], L[:, list(S.MIRROR_JOINTS)], atol=.05)
+        # the same motion mirrored (x -> -x, left and right joints swapped)
+        # up to idle motion, once the start positions are aligned
+        R, L = (W - W[:1, :1] * [1, 0, 1] for W in (R, L))
+        mirrored = (R * [-1, 1, 1])[:, list(S.MIRROR_JOINTS)]
+        assert np.abs(mirrored - L).max() < .25
+        assert np.abs(R - L)[:, joint].max() > .4
 
 
 def test_direction_and_event_classes_differ():
