@@ -167,20 +167,22 @@ DEFAULTS = dict(
     max_frames=120,
     missing_view_prob=0.05,
     max_cut=3,
+    facing_deg=25.0,
     facing_sigma_deg=8.0,
     # sensor model (see corrupt_view)
     occlusion_hazard=0.5,
-    far_side_hazard=0.08,
-    far_side_threshold=0.25,
+    far_side_hazard=0.4,
+    far_side_threshold=0.35,
     fail_mean_frames=10.0,
+    fail_modes=(0.35, 0.35, 0.3),
     jitter_sigma=0.06,
     depth_noise=0.02,
     noise=0.004,
     tip_noise=0.015,
 )
 SENSOR_KEYS = ('occlusion_hazard', 'far_side_hazard', 'far_side_threshold',
-               'fail_mean_frames', 'jitter_sigma', 'depth_noise', 'noise',
-               'tip_noise')
+               'fail_mean_frames', 'fail_modes', 'jitter_sigma',
+               'depth_noise', 'noise', 'tip_noise')
 
 _RIGHT, _UP, _FWD = np.eye(3)[0], np.eye(3)[1], -np.eye(3)[2]
 _MIRROR = np.diag([-1., 1., 1.])
@@ -577,6 +579,7 @@ def simulate_recording(action: int,
                        rng: np.random.Generator,
                        min_frames: int = 46,
                        max_frames: int = 120,
+                       facing_deg: float = 20.0,
                        facing_sigma_deg: float = 8.0) -> np.ndarray:
     """Clean world-frame motion of one recording.
 
@@ -608,7 +611,7 @@ def simulate_recording(action: int,
         _ONE_PERSON[name](poses[0], u, k)
     else:
         _TWO_PERSON[name](poses[0], poses[1], u, k)
-    facing = np.deg2rad(rng.normal(0., facing_sigma_deg))
+    facing = np.deg2rad(rng.normal(facing_deg, facing_sigma_deg))
     gap = rng.uniform(1.15, 1.35)
     out = []
     for i, p in enumerate(poses):
@@ -682,7 +685,8 @@ def occlusion_scores(X: np.ndarray) -> np.ndarray:
         o = X[m, :, 1]  # [T, 3]
         up = _unit(X[m, :, 20] - X[m, :, 0])
         lat = X[m, :, 8] - X[m, :, 4]
-        half_w = .5 * np.linalg.norm(lat, axis=-1) + .04
+        # the waist is narrower than the shoulders
+        half_w = .45 * np.linalg.norm(lat, axis=-1)
         lat = _unit(lat - (lat * up).sum(-1, keepdims=True) * up)
         front = np.cross(lat, up)  # right x up = backwards; sign unused
         v = _unit(o)  # line of sight
@@ -730,6 +734,7 @@ def corrupt_view(X: np.ndarray,
                  far_side_hazard: float = .08,
                  far_side_threshold: float = .25,
                  fail_mean_frames: float = 10.,
+                 fail_modes: Sequence[float] = (.35, .35, .3),
                  jitter_sigma: float = .06,
                  depth_noise: float = .02,
                  noise: float = .004,
@@ -741,10 +746,10 @@ def corrupt_view(X: np.ndarray,
     ``occlusion_hazard * occlusion + far_side_hazard * far_side`` per joint
     (one shared draw per limb, so a limb fails together), lasts a geometric
     number of frames (mean ``fail_mean_frames``, and at least as long as the
-    joint stays hidden), and is one of: freeze (hold the last good value,
-    40 %), jitter (AR(1) noise of ``jitter_sigma`` m, 40 %), snap towards a
-    wrong inferred place (an arm joint to the same side's hip, a leg joint
-    to the other leg's, 20 %). Then depth noise ``depth_noise * (z / 3)**2``
+    joint stays hidden), and is, with the probabilities ``fail_modes``:
+    freeze (hold the last good value), jitter (AR(1) noise of
+    ``jitter_sigma`` m) or snap towards a wrong inferred place (an arm joint
+    to the same side's hip, a leg joint to the other leg's). Then depth noise ``depth_noise * (z / 3)**2``
     along z (temporally correlated), ``noise`` everywhere and ``tip_noise``
     on hand tips and thumbs. Returns float64 [M, T, 25, 3].
     """
@@ -756,7 +761,7 @@ def corrupt_view(X: np.ndarray,
     # failure process: shared draws per (person, limb, frame)
     draw = rng.random((M, T, 5))[:, :, _LIMB]
     lengths = rng.geometric(1. / max(fail_mean_frames, 1.), (M, T, 5))
-    modes = rng.choice(3, size=(M, T, 5), p=[.4, .4, .2])
+    modes = rng.choice(3, size=(M, T, 5), p=np.asarray(fail_modes) / np.sum(fail_modes))
     mode = np.full((M, T, V), -1)
     remaining = np.zeros((M, V), dtype=int)
     cur = np.full((M, V), -1)
@@ -843,7 +848,10 @@ def _check_kw(kw: Dict) -> Dict:
     need(0 <= cfg['missing_view_prob'] <= 1,
          'missing_view_prob must be in [0, 1]')
     for key in SENSOR_KEYS:
-        need(cfg[key] >= 0, f'{key} must be >= 0, got {cfg[key]!r}')
+        need(np.all(np.asarray(cfg[key]) >= 0),
+             f'{key} must be >= 0, got {cfg[key]!r}')
+    need(np.shape(cfg['fail_modes']) == (3, ) and sum(cfg['fail_modes']) > 0,
+         'fail_modes must be 3 weights (freeze, jitter, snap)')
     need(cfg['occlusion_hazard'] <= 1 and cfg['far_side_hazard'] <= 1,
          'hazards are probabilities per frame: <= 1')
     need(cfg['far_side_threshold'] < 1, 'far_side_threshold must be < 1')
@@ -888,7 +896,8 @@ def make_synthetic_multiview(seed: int = 0, **kw) -> Dict:
                 # room for the cuts: every view keeps >= min_frames
                 W = simulate_recording(
                     a, who, rng, cfg['min_frames'] + 2 * cfg['max_cut'],
-                    cfg['max_frames'], cfg['facing_sigma_deg'])
+                    cfg['max_frames'], cfg['facing_deg'],
+                    cfg['facing_sigma_deg'])
                 T = W.shape[1]
                 cams = [1, 2, 3]
                 if rng.random() < cfg['missing_view_prob']:
