@@ -2,7 +2,7 @@
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/stgcnpp.py',
     '../_base_/datasets/synthetic_xview_cpu.py',
-    '../_base_/schedules/sgd_cosine_16e.py'
+    '../_base_/schedules/sgd_cosine_12e.py'
 ]
 
 model = dict(
@@ -10,14 +10,3 @@ model = dict(
         base_channels=16, num_stages=6, inflate_stages=[3, 5],
         down_stages=[3, 5]),
     cls_head=dict(num_classes=20, in_channels=64))
-
-train_cfg = dict(max_epochs=12, val_interval=3)
-param_scheduler = [
-    dict(
-        type='CosineAnnealingLR',
-        eta_min=0,
-        T_max=12,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
-default_hooks = dict(logger=dict(interval=50))

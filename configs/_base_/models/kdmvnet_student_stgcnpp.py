@@ -1,13 +1,9 @@
 # KD-MVNet single-view student (DESIGN.md §2): backbone -> 1-layer EG-SSM ->
 # z_S -> classifier, distilled by FMRD from a frozen multi-view teacher.
+_base_ = './stgcnpp.py'
 student = dict(
     type='MultiViewRecognizer',
-    backbone=dict(
-        type='STGCN',
-        gcn_adaptive='init',
-        gcn_with_res=True,
-        tcn_type='mstcn',
-        graph_cfg=dict(layout='nturgb+d', mode='spatial')),
+    backbone={{_base_.backbone}},
     embed_dims=256,
     example_input=(2, 16, 25, 3),
     neck=dict(
@@ -21,6 +17,7 @@ student = dict(
         type='EmbeddingClsHead', num_classes=60, in_channels=256, dropout=0.5))
 
 model = dict(
+    _delete_=True,
     type='KDMVNetDistiller',
     student=student,
     # Set teacher / teacher_ckpt in the experiment config; teacher_ckpt may be

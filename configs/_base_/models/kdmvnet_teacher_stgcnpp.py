@@ -1,12 +1,9 @@
 # KD-MVNet teacher (DESIGN.md §2) on mmaction2's ST-GCN++ backbone.
+_base_ = './stgcnpp.py'
 model = dict(
+    _delete_=True,
     type='MultiViewRecognizer',
-    backbone=dict(
-        type='STGCN',
-        gcn_adaptive='init',
-        gcn_with_res=True,
-        tcn_type='mstcn',
-        graph_cfg=dict(layout='nturgb+d', mode='spatial')),
+    backbone={{_base_.backbone}},
     embed_dims=256,
     example_input=(2, 16, 25, 3),
     neck=dict(

@@ -1,0 +1,15 @@
+# CPU preset of student_nwucla_xview, from teacher_nwucla_xview_cpu.
+_base_ = [
+    '../_base_/default_runtime.py', '../_base_/models/kdmvnet_student_stgcnpp.py',
+    '../_base_/datasets/nwucla_xview_cpu.py',
+    '../_base_/schedules/adamw_cosine_12e.py'
+]
+
+model = dict(
+    student=dict(
+        backbone=dict(base_channels=32, graph_cfg=dict(layout='nw-ucla')),
+        example_input=(1, 16, 20, 3),
+        cls_head=dict(num_classes=10)),
+    teacher='configs/kdmvnet/teacher_nwucla_xview_cpu.py',
+    teacher_ckpt='work_dirs/teacher_nwucla_xview_cpu')
+train_dataloader = {{_base_.mv_train_dataloader}}
