@@ -7,6 +7,6 @@ mmaction2's registries, so configs only need
 """
 from . import compat  # noqa: F401  (must run before mmaction.models)
 from . import datasets, engine, evaluation, models  # noqa: F401,E402
-from . import visualization  # noqa: F401,E402
+from . import apis, visualization  # noqa: F401,E402
 
 __version__ = '0.1.0'
