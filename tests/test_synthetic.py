@@ -202,7 +202,9 @@ def test_views_are_one_motion_seen_by_three_cameras():
 
 
 def test_corruption_hits_hidden_and_far_side_joints():
-    W = _clean('squat')[None]
+    # default facing: camera 1 sees the left side turned away (~70 deg)
+    W = S.simulate_recording(S.ACTION_NAMES.index('squat'),
+                             [S.Performer(0, 1)], np.random.default_rng(0))
     R, cpos = S.sample_camera(np.random.default_rng(0), 1)
     X = (W - cpos) @ R
     err = np.zeros(25)
