@@ -2,7 +2,7 @@
 # first); validated and tested on single views with mmaction2's PoseDataset.
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/kdmvnet_student_stgcnpp.py',
-    '../_base_/datasets/ntu120_xset.py', '../_base_/schedules/adamw_cosine_16e.py'
+    '../_base_/datasets/ntu120_xset.py', '../_base_/schedules/sgd_clip_cosine_16e.py'
 ]
 
 model = dict(

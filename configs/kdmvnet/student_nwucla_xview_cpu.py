@@ -2,7 +2,7 @@
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/kdmvnet_student_stgcnpp.py',
     '../_base_/datasets/nwucla_xview_cpu.py',
-    '../_base_/schedules/adamw_cosine_12e.py'
+    '../_base_/schedules/sgd_clip_cosine_12e.py'
 ]
 
 model = dict(

@@ -1,7 +1,7 @@
 # KD-MVNet multi-view teacher, ntu120 xsub (official mmaction2 pickle), full size.
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/kdmvnet_teacher_stgcnpp.py',
-    '../_base_/datasets/ntu120_xsub.py', '../_base_/schedules/adamw_cosine_16e.py'
+    '../_base_/datasets/ntu120_xsub.py', '../_base_/schedules/sgd_clip_cosine_16e.py'
 ]
 
 model = dict(cls_head=dict(num_classes=120), dpvic=dict(num_classes=120))

@@ -1,5 +1,5 @@
-# CPU presets: 12 epochs of the KD-MVNet AdamW schedule, validation every 3.
-_base_ = './adamw_cosine_16e.py'
+# CPU presets: 12 epochs of the KD-MVNet schedule (SGD + clipping), validation every 3.
+_base_ = './sgd_clip_cosine_16e.py'
 train_cfg = dict(max_epochs=12, val_interval=3)
 param_scheduler = [
     dict(
