@@ -170,10 +170,6 @@ class KDMVNetDistiller(BaseModel):
             losses.update(
                 self.feature_loss(z_s, targets['z_views'][n_idx], mask[n_idx],
                                   view_ids[n_idx]))
-        if self.student.neck is not None and \
-                hasattr(self.student.neck, 'gate_losses'):
-            reg = self.student.neck.gate_losses(s['gate_valid'])
-            w = self.student.loss_weights
-            losses['loss_rate'] = w['rate'] * reg['loss_rate']
-            losses['loss_smooth'] = w['smooth'] * reg['loss_smooth']
+        # one view per student sample: rate and smooth, no sync
+        losses.update(self.student.gate_regularisers(s))
         return losses

@@ -179,13 +179,23 @@ class MultiViewRecognizer(BaseModel):
             cls_idx, exec_idx = self._view_targets(data_samples, mask)
             losses['loss_dpvic'] = w['dpvic'] * self.dpvic(
                 out['desc'], cls_idx, exec_idx)
-        if self.neck is not None and hasattr(self.neck, 'gate_losses'):
-            reg = self.neck.gate_losses(out['gate_valid'])
-            sync = self.neck.gate_losses(
-                out['gates'].flatten(0, 1), view_mask=mask)['loss_sync']
-            losses['loss_rate'] = w['rate'] * reg['loss_rate']
-            losses['loss_smooth'] = w['smooth'] * reg['loss_smooth']
-            losses['loss_sync'] = w['sync'] * sync
+        losses.update(self.gate_regularisers(out, mask))
+        return losses
+
+    def gate_regularisers(self, out: Dict[str, Tensor],
+                          view_mask: Optional[Tensor] = None) -> Dict:
+        """Weighted EG-SSM rate and smooth losses of the valid views, and
+        the cross-view sync loss when ``view_mask`` is given."""
+        if self.neck is None or not hasattr(self.neck, 'gate_losses'):
+            return {}
+        w = self.loss_weights
+        reg = self.neck.gate_losses(out['gate_valid'])
+        losses = dict(
+            loss_rate=w['rate'] * reg['loss_rate'],
+            loss_smooth=w['smooth'] * reg['loss_smooth'])
+        if view_mask is not None:
+            losses['loss_sync'] = w['sync'] * self.neck.gate_losses(
+                out['gates'].flatten(0, 1), view_mask=view_mask)['loss_sync']
         return losses
 
     @staticmethod
