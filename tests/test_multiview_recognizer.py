@@ -145,3 +145,53 @@ def test_teacher_configs_build_and_step(cfg):
     sum(v for k, v in losses.items() if 'loss' in k).backward()
     assert c.train_dataloader.dataset.type == 'MultiViewPoseDataset'
     assert c.val_dataloader.dataset.type == 'PoseDataset'
+
+
+def test_view_dropout_keeps_a_valid_view_and_drops_at_rate():
+    model = MODELS.build(dict(SMALL, view_dropout=0.5))
+    torch.manual_seed(0)
+    mask = torch.tensor([[True, True, True], [False, True, False],
+                         [True, False, True]]).repeat(400, 1)
+    keep = model._drop_views(mask)
+    assert not bool((keep & ~mask).any()), 'an invalid view was kept'
+    assert bool(keep.any(dim=1).all()), 'a recording lost every view'
+    # the single-view recordings always keep their one view
+    assert bool(keep[1::3, 1].all())
+    # 3-view rows: each view kept with p 0.5, plus the forced keep when all
+    # three drop (1/8 of rows) -> 0.5 + 1/24 per view.
+    rate = keep[0::3].float().mean().item()
+    assert abs(rate - (0.5 + 1 / 24)) < 0.04
+    with pytest.raises(ValueError, match='view_dropout'):
+        MODELS.build(dict(SMALL, view_dropout=1.0))
+
+
+def test_view_dropout_changes_only_the_fused_ce():
+    x = torch.randn(4, 1, 3, 2, 8, 25, 3)
+    ds = samples(4, 3)
+    for d in ds:
+        d.view_mask = d.view_mask.bool()
+    base = MODELS.build(dict(SMALL, dpvic=None)).eval()
+    drop = MODELS.build(dict(SMALL, dpvic=None, view_dropout=0.9)).eval()
+    drop.load_state_dict(base.state_dict())
+    torch.manual_seed(1)
+    a, b = base.loss(x, ds), drop.loss(x, ds)
+    assert float(a['loss_cls']) != pytest.approx(float(b['loss_cls']))
+    for k in ('loss_rate', 'loss_smooth', 'loss_sync'):
+        assert float(a[k]) == pytest.approx(float(b[k]))
+
+
+def test_per_view_ce_is_the_mean_ce_of_every_valid_view():
+    model = MODELS.build(
+        dict(SMALL, dpvic=None, loss_weights=dict(view_cls=2.0))).eval()
+    x = torch.randn(2, 1, 3, 2, 8, 25, 3)
+    ds = samples(2, 3, mask=[[1, 0, 1], [1, 1, 1]])
+    for d in ds:
+        d.view_mask = d.view_mask.bool()
+    loss = model.loss(x, ds)['loss_view_cls']
+    out = model.extract_views(x[:, 0], torch.stack([d.view_mask for d in ds]))
+    z = torch.cat([out['z_views'][0, [0, 2]], out['z_views'][1]])
+    labels = torch.tensor([0, 0, 1, 1, 1])
+    ref = torch.nn.functional.cross_entropy(model.cls_head(z), labels)
+    assert float(loss) == pytest.approx(2.0 * float(ref), rel=1e-5)
+    with pytest.raises(KeyError, match='view_cls'):
+        MODELS.build(dict(SMALL, loss_weights=dict(view_ce=1.0)))

@@ -1,3 +1,10 @@
+from .centre_normalize_3d import CentreNormalize3D
+from .random_rot_3d import RandomRot3D
+from .random_scale_3d import RandomScale3D
+from .random_temporal_crop import RandomTemporalCrop
 from .sync_uniform_sample_frames import SyncUniformSampleFrames
 
-__all__ = ['SyncUniformSampleFrames']
+__all__ = [
+    'CentreNormalize3D', 'RandomRot3D', 'RandomScale3D', 'RandomTemporalCrop',
+    'SyncUniformSampleFrames'
+]

@@ -25,6 +25,12 @@ class MultiViewRecognizer(BaseModel):
         CE + w_dpvic·DP-VIC + w_rate·rate + w_smooth·smooth + w_sync·sync
 
     (weights 1.0, 0.1, 0.05, 0.1 by default, ``loss_weights`` in config).
+    Two training aids beyond the paper, both off by default:
+    ``view_dropout`` p fuses, for the CE term, a random subset of each
+    recording's valid views (each dropped with probability p, at least one
+    kept), so the classifier also sees the fewer-view fusions it meets at
+    test time; ``loss_weights['view_cls']`` w adds ``w · mean_v CE(z_v)``,
+    the classifier on every valid view's embedding alone.
     DP-VIC reads the per-view descriptor ``normalise(mean_t x_v[t])``, taken
     before EG-SSM. Without a neck (``neck=None``) ``z_v = mean_t x_v[t]``.
 
@@ -44,7 +50,8 @@ class MultiViewRecognizer(BaseModel):
             ``'NCTHW'`` (3D CNN).
         example_input: one view's input shape ``(M, T, J, C)`` used at build
             time to check the backbone's output shape; None skips the check.
-        loss_weights: weights of dpvic, rate, smooth and sync.
+        loss_weights: weights of dpvic, rate, smooth, sync and view_cls.
+        view_dropout: probability of dropping a view from the fused CE.
     """
 
     def __init__(self,
@@ -56,6 +63,7 @@ class MultiViewRecognizer(BaseModel):
                  feat_layout: str = 'NMCTV',
                  example_input: Optional[tuple] = (2, 16, 25, 3),
                  loss_weights: Optional[Dict] = None,
+                 view_dropout: float = 0.0,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         if data_preprocessor is None:
@@ -74,8 +82,17 @@ class MultiViewRecognizer(BaseModel):
         self.neck = MODELS.build(neck) if neck else None
         self.cls_head = MODELS.build(cls_head)
         self.dpvic = MODELS.build(dpvic) if dpvic else None
-        self.loss_weights = dict(dpvic=1.0, rate=0.1, smooth=0.05, sync=0.1)
+        self.loss_weights = dict(
+            dpvic=1.0, rate=0.1, smooth=0.05, sync=0.1, view_cls=0.0)
+        unknown = set(loss_weights or {}) - set(self.loss_weights)
+        if unknown:
+            raise KeyError(f'unknown loss_weights {sorted(unknown)}; known: '
+                           f'{sorted(self.loss_weights)}')
         self.loss_weights.update(loss_weights or {})
+        if not 0.0 <= view_dropout < 1.0:
+            raise ValueError(f'view_dropout must lie in [0, 1), got '
+                             f'{view_dropout}')
+        self.view_dropout = view_dropout
         self._check_widths()
 
     # ---------------------------------------------------------------- build
@@ -173,8 +190,16 @@ class MultiViewRecognizer(BaseModel):
         if nc != 1:
             raise ValueError(f'training takes one clip per sample, got {nc}')
         out = self.extract_views(x, mask)
-        losses = self.cls_head.loss(out['fused'], data_samples)
+        fused = out['fused']
+        if self.view_dropout > 0:
+            fused = masked_view_mean(out['z_views'], self._drop_views(mask))
+        losses = self.cls_head.loss(fused, data_samples)
         w = self.loss_weights
+        if w['view_cls'] > 0:
+            labels, _ = self._view_targets(data_samples, mask, execs=False)
+            z = out['z_views'][mask]
+            losses['loss_view_cls'] = w['view_cls'] * self.cls_head.loss_cls(
+                self.cls_head(z), labels)
         if self.dpvic is not None:
             cls_idx, exec_idx = self._view_targets(data_samples, mask)
             losses['loss_dpvic'] = w['dpvic'] * self.dpvic(
@@ -198,17 +223,30 @@ class MultiViewRecognizer(BaseModel):
                 out['gates'].flatten(0, 1), view_mask=view_mask)['loss_sync']
         return losses
 
+    def _drop_views(self, mask: Tensor) -> Tensor:
+        """Drop each valid view with probability ``view_dropout``; a
+        recording left with none keeps one of its valid views at random."""
+        keep = mask & (torch.rand(mask.shape, device=mask.device) >=
+                       self.view_dropout)
+        empty = ~keep.any(dim=1)
+        if bool(empty.any()):
+            pick = torch.multinomial(mask[empty].float(), 1)
+            keep[empty] = keep[empty].scatter(1, pick, True)
+        return keep
+
     @staticmethod
-    def _view_targets(data_samples, mask):
+    def _view_targets(data_samples, mask, execs: bool = True):
         """Class and execution index of every valid view, in (n, v) order."""
         labels = torch.stack([ds.gt_label.reshape(()) for ds in data_samples])
+        per_view = mask.sum(dim=1)
+        labels = labels.to(mask.device).repeat_interleave(per_view)
+        if not execs:
+            return labels, None
         if any('exec_idx' not in ds for ds in data_samples):
             raise KeyError('DP-VIC needs exec_idx in the data samples: train '
                            'on MultiViewPoseDataset')
         execs = torch.stack([ds.exec_idx.reshape(()) for ds in data_samples])
-        per_view = mask.sum(dim=1)
-        return (labels.to(mask.device).repeat_interleave(per_view),
-                execs.to(mask.device).repeat_interleave(per_view))
+        return labels, execs.to(mask.device).repeat_interleave(per_view)
 
     def predict(self, inputs: Tensor, data_samples: List) -> List:
         x, mask, nc = split_inputs(inputs, data_samples)

@@ -1,0 +1,1 @@
+"""Analysis tools (ablations, gate plots, score fusion)."""
