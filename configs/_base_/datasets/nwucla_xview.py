@@ -1,44 +1,40 @@
 # N-UCLA cross-view (tools/data/nwucla_to_pkl.py): train v01+v02, test v03.
 # Kinect v1, 20 joints ('nw-ucla' layout), one person.
+# Normalisation and augmentation of the N-UCLA literature (CTR-GCN's
+# feeder_ucla): centre on the spine (joint 1) of the first frame, random view
+# rotation about x and y (±60°) in training, then per-axis min-max to [-1, 1].
 _base_ = './ntu_skeleton_3d.py'
 ann_file = 'data/nwucla/nwucla.pkl'
 num_classes = 10
 clip_len = 52
 
-train_pipeline = [
-    dict(type='PreNormalize3D'),
-    dict(type='GenSkeFeat', dataset='nw-ucla', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=clip_len),
+feats = ['j']
+norm = dict(type='CentreNormalize3D', centre_joint=1, scale='minmax')
+train_aug = [
+    dict(type='CentreNormalize3D', centre_joint=1, scale=None),
+    dict(type='RandomRot3D', angle_range=((-60, 60), (-60, 60), (0, 0))),
+    norm,
+    dict(type='GenSkeFeat', dataset='nw-ucla', feats=feats),
+]
+test_aug = [norm, dict(type='GenSkeFeat', dataset='nw-ucla', feats=feats)]
+tail = [
     dict(type='PoseDecode'),
     dict(type='FormatGCNInput', num_person=1),
-    dict(type='PackActionInputs')
 ]
-val_pipeline = [
-    dict(type='PreNormalize3D'),
-    dict(type='GenSkeFeat', dataset='nw-ucla', feats=['j']),
+train_pipeline = train_aug + [
+    dict(type='UniformSampleFrames', clip_len=clip_len)
+] + tail + [dict(type='PackActionInputs')]
+val_pipeline = test_aug + [
     dict(
         type='UniformSampleFrames', clip_len=clip_len, num_clips=1,
-        test_mode=True),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=1),
-    dict(type='PackActionInputs', meta_keys=('frame_dir', ))
-]
-mv_train_pipeline = [
-    dict(type='PreNormalize3D'),
-    dict(type='GenSkeFeat', dataset='nw-ucla', feats=['j']),
-    dict(type='SyncUniformSampleFrames', clip_len=clip_len),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=1),
-    dict(type='PackActionInputs')
-]
-mv_test_pipeline = [
-    dict(type='PreNormalize3D'),
-    dict(type='GenSkeFeat', dataset='nw-ucla', feats=['j']),
-    dict(type='SyncUniformSampleFrames', clip_len=clip_len, test_mode=True),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=1),
-    dict(type='PackActionInputs')
-]
+        test_mode=True)
+] + tail + [dict(type='PackActionInputs', meta_keys=('frame_dir', ))]
+mv_train_pipeline = train_aug + [
+    dict(type='SyncUniformSampleFrames', clip_len=clip_len)
+] + tail + [dict(type='PackActionInputs')]
+mv_test_pipeline = test_aug + [
+    dict(type='SyncUniformSampleFrames', clip_len=clip_len, test_mode=True)
+] + tail + [dict(type='PackActionInputs')]
 train_dataloader = dict(
     dataset=dict(
         ann_file=ann_file, pipeline=train_pipeline, split='xview_train'))

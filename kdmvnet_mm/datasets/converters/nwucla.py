@@ -50,6 +50,12 @@ XVIEW_VAL_VIEWS = (3, )
 Source = Tuple[str, str, bytes]
 
 
+# N-UCLA's ten actions, label 0..9 (the files' 1..10).
+NWUCLA_CLASSES = ('pick up with one hand', 'pick up with two hands',
+                  'drop trash', 'walk around', 'sit down', 'stand up',
+                  'donning', 'doffing', 'throw', 'carry')
+
+
 def _iter_directory(src: Path) -> Tuple[int, Iterator[Source]]:
     files = sorted(p for p in src.rglob('*.json') if p.is_file())
 

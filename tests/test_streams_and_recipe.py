@@ -1,0 +1,62 @@
+"""set_stream (joint / bone / motion streams) and the N-UCLA recipe tool."""
+import numpy as np
+import pytest
+from mmengine.config import Config
+from mmengine.dataset import Compose
+
+from kdmvnet_mm.apis import set_stream
+
+CFGS = ['configs/baselines/stgcnpp_nwucla_xview_cpu.py',
+        'configs/kdmvnet/teacher_nwucla_xview_cpu.py',
+        'configs/kdmvnet/student_nwucla_xview_cpu.py']
+
+
+def _sample(t=12):
+    rng = np.random.default_rng(0)
+    kp = rng.normal(size=(1, t, 20, 3)).astype(np.float32)
+    return dict(keypoint=kp, total_frames=t, label=0, frame_dir='a01_v01',
+                start_index=0, modality='Pose')
+
+
+@pytest.mark.parametrize('path', CFGS)
+@pytest.mark.parametrize('stream', ['b', 'jm'])
+def test_set_stream_changes_every_loader(path, stream):
+    cfg = set_stream(Config.fromfile(path), [stream])
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        feats = [t['feats'] for t in cfg[key].dataset.pipeline
+                 if t['type'] == 'GenSkeFeat']
+        assert feats == [[stream]], key
+    # the joint config is untouched by the bone one
+    joint = Config.fromfile(path)
+    assert [t['feats'] for t in joint.val_dataloader.dataset.pipeline
+            if t['type'] == 'GenSkeFeat'] == [['j']]
+
+
+def test_bone_stream_feeds_bones_through_the_real_pipeline():
+    cfg = Config.fromfile(CFGS[0])
+    joint = Compose(cfg.val_dataloader.dataset.pipeline)(_sample())
+    set_stream(cfg, ['b'])
+    bone = Compose(cfg.val_dataloader.dataset.pipeline)(_sample())
+    assert joint['inputs'].shape == bone['inputs'].shape == (1, 1, 52, 20, 3)
+    assert not np.allclose(joint['inputs'], bone['inputs'])
+
+
+def test_set_stream_rejects_unknown_stream_and_missing_genskefeat():
+    cfg = Config.fromfile(CFGS[0])
+    with pytest.raises(ValueError, match='unknown skeleton stream'):
+        set_stream(cfg, ['x'])
+    cfg.val_dataloader.dataset.pipeline = [
+        t for t in cfg.val_dataloader.dataset.pipeline
+        if t['type'] != 'GenSkeFeat']
+    with pytest.raises(ValueError, match='val_dataloader.*GenSkeFeat'):
+        set_stream(cfg, ['b'])
+
+
+def test_recipe_refuses_a_student_without_its_teacher(tmp_path, capsys):
+    from tools import nwucla_recipe
+    with pytest.raises(SystemExit):
+        nwucla_recipe.main(['--work-dir', str(tmp_path), '--models',
+                            'student', '--data', str(tmp_path / 'x.pkl')])
+    assert 'teacher' in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        nwucla_recipe.main(['--work-dir', str(tmp_path), '--streams', 'q'])

@@ -1,0 +1,167 @@
+"""N-UCLA cross-view recipe in one command: convert, train, distil, test.
+
+    python tools/nwucla_recipe.py --preset cpu --work-dir work_dirs/nwucla_cpu
+        [--streams j,b,jm] [--models baseline,teacher,student]
+        [--src ../shared/data/nwucla/all_sqe.tar.xz] [--data data/nwucla/nwucla.pkl]
+
+1. converts the N-UCLA JSON archive to ``--data`` when it is absent;
+2. for every stream (joint ``j``, bone ``b``, joint motion ``jm``, bone
+   motion ``bm``): trains the single-view ST-GCN++ baseline on v01+v02, the
+   multi-view teacher on v01+v02 of each recording together, and the
+   single-view student distilled from that stream's teacher;
+3. tests each model single-view on v03 (its last checkpoint) and, with more
+   than one stream, fuses the streams' scores (equal weights);
+4. writes ``report.md``, ``results.json`` and the student's per-class
+   confusion plot into the work dir and prints the table.
+
+``--preset cpu`` uses the ``*_nwucla_xview_cpu.py`` configs (2-core
+machine), ``--preset gpu`` the full-size ``*_nwucla_xview.py`` ones.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+import time
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+import kdmvnet_mm  # noqa: E402,F401
+from kdmvnet_mm.apis import (STREAMS, load_experiment_cfg,  # noqa: E402
+                             set_stream, train_and_test)
+from kdmvnet_mm.datasets.converters import (NWUCLA_CLASSES,  # noqa: E402
+                                            convert_nwucla)
+from kdmvnet_mm.evaluation import (fuse_scores, fusion_report,  # noqa: E402
+                                   load_predictions)
+from kdmvnet_mm.utils import atomic_write  # noqa: E402
+from kdmvnet_mm.visualization import (confusion_matrix,  # noqa: E402
+                                      plot_confusion)
+
+CONFIGS = dict(
+    baseline='configs/baselines/stgcnpp_nwucla_xview{}.py',
+    teacher='configs/kdmvnet/teacher_nwucla_xview{}.py',
+    student='configs/kdmvnet/student_nwucla_xview{}.py')
+# Published single-view top-1 on v03 (DESIGN.md §6).
+ANCHORS = (('CTR-GCN', 96.5), ('InfoGCN', 97.0), ('KD-MVNet', 97.0),
+           ('SkateFormer', 98.3))
+
+
+def run_stream(stream, models, args, suffix):
+    """Train and test every model on one stream; {model: result}."""
+    out = {}
+    for model in models:
+        wd = osp.join(args.work_dir, stream, model)
+        opts = {}
+        if model == 'student':
+            opts['model.teacher_ckpt'] = osp.join(args.work_dir, stream,
+                                                  'teacher')
+        cfg = load_experiment_cfg(CONFIGS[model].format(suffix), wd,
+                                  f'nwucla_{stream}_{model}', args.data,
+                                  opts, seed=args.seed)
+        set_stream(cfg, [stream])
+        print(f'[nwucla] {stream}/{model}: training', flush=True)
+        res = train_and_test(cfg, split='xview_val',
+                             dump=osp.join(wd, 'test_preds.pkl'))
+        res['top1'] = res['top1']['C3']
+        out[model] = res
+        print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
+              f'({res["train_s"]:.0f} s)', flush=True)
+    return out
+
+
+def fuse(streams, model, args):
+    paths = [osp.join(args.work_dir, s, model, 'test_preds.pkl')
+             for s in streams]
+    scores, labels, _ = fuse_scores([load_predictions(p) for p in paths],
+                                    [1.0] * len(paths), apply_softmax=True,
+                                    paths=paths)
+    return scores, labels
+
+
+def write_report(path, rows, streams, preset):
+    head = ['model'] + [f'{s} top-1' for s in streams]
+    if len(streams) > 1:
+        head.append('fused top-1')
+    head.append('train time')
+    lines = ['| ' + ' | '.join(head) + ' |',
+             '|' + ' --- |' * len(head)]
+    for model, r in rows.items():
+        cells = [model] + [f'{r[s]["top1"]:.1f}' for s in streams]
+        if len(streams) > 1:
+            cells.append(f'{r["fused"]:.1f}')
+        cells.append(f'{sum(r[s]["train_s"] for s in streams) / 60:.1f} min')
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    anchors = ', '.join(f'{n} {a}' for n, a in ANCHORS)
+    text = [f'# N-UCLA cross-view ({preset} preset)', '',
+            'Single-view top-1 (%) on v03; trained on v01+v02. Train time '
+            'sums the streams.', ''] + lines + [
+                '', f'Published single-view top-1: {anchors}.', '',
+                '![student confusion](student_confusion.png)', '']
+    with atomic_write(path, 'w') as f:
+        f.write('\n'.join(text))
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--preset', choices=('cpu', 'gpu'), default='cpu')
+    p.add_argument('--work-dir', default=None)
+    p.add_argument('--streams', default='j',
+                   help=f'comma-separated, from {STREAMS}')
+    p.add_argument('--models', default='baseline,teacher,student')
+    p.add_argument('--src', default='../shared/data/nwucla/all_sqe.tar.xz')
+    p.add_argument('--data', default='data/nwucla/nwucla.pkl')
+    p.add_argument('--seed', type=int, default=0)
+    args = p.parse_args(argv)
+    args.work_dir = args.work_dir or f'work_dirs/nwucla_{args.preset}'
+    streams = args.streams.split(',')
+    models = args.models.split(',')
+    bad = [m for m in models if m not in CONFIGS]
+    if bad or any(s not in STREAMS for s in streams):
+        p.error(f'models from {sorted(CONFIGS)}, streams from {STREAMS}')
+    if 'student' in models and 'teacher' not in models and not all(
+            osp.isfile(osp.join(args.work_dir, s, 'teacher',
+                                'last_checkpoint')) for s in streams):
+        p.error('the student needs each stream\'s teacher: add teacher to '
+                '--models or train it into <work-dir>/<stream>/teacher')
+    os.makedirs(args.work_dir, exist_ok=True)
+    if not osp.isfile(args.data):
+        print(f'[nwucla] converting {args.src} -> {args.data}', flush=True)
+        convert_nwucla(args.src, args.data, progress=True)
+
+    suffix = '_cpu' if args.preset == 'cpu' else ''
+    t0 = time.time()
+    per_stream = {s: run_stream(s, models, args, suffix) for s in streams}
+    rows = {m: {s: per_stream[s][m] for s in streams} for m in models}
+    for m in models:
+        if len(streams) > 1:
+            scores, labels = fuse(streams, m, args)
+            rows[m]['fused'] = fusion_report(scores, labels)['top1']
+    if 'student' in models:
+        if len(streams) > 1:
+            scores, labels = fuse(streams, 'student', args)
+        else:
+            preds = load_predictions(
+                osp.join(args.work_dir, streams[0], 'student',
+                         'test_preds.pkl'))
+            scores = np.stack([r['pred_score'] for r in preds])
+            labels = np.array([r['gt_label'] for r in preds])
+        plot_confusion(
+            confusion_matrix(labels, scores.argmax(1), len(NWUCLA_CLASSES)),
+            osp.join(args.work_dir, 'student_confusion.png'),
+            f'student on v03 ({"+".join(streams)})', NWUCLA_CLASSES)
+    table = write_report(osp.join(args.work_dir, 'report.md'), rows,
+                         streams, args.preset)
+    with atomic_write(osp.join(args.work_dir, 'results.json'), 'w') as f:
+        json.dump({m: {s: (r if isinstance(r, float) else
+                           dict(top1=r['top1'], train_s=r['train_s']))
+                       for s, r in row.items()}
+                   for m, row in rows.items()}, f, indent=1)
+    print('\n' + table)
+    print(f'\n[nwucla] {time.time() - t0:.0f} s in all; report in '
+          f'{osp.join(args.work_dir, "report.md")}')
+
+
+if __name__ == '__main__':
+    main()
