@@ -2,7 +2,7 @@
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/stgcnpp.py',
     '../_base_/datasets/nwucla_xview.py',
-    '../_base_/schedules/sgd_cosine_16e.py'
+    '../_base_/schedules/sgd_warmup_cosine_200e.py'
 ]
 
 model = dict(

@@ -3,7 +3,7 @@
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/kdmvnet_teacher_stgcnpp.py',
     '../_base_/datasets/nwucla_xview.py',
-    '../_base_/schedules/sgd_clip_cosine_16e.py'
+    '../_base_/schedules/sgd_clip_warmup_cosine_200e.py'
 ]
 
 model = dict(
