@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.kdmvnet_installed
 
-.PHONY: install test test-all demo clean
+.PHONY: install test test-all demo nwucla-cpu nwucla-gpu clean
 
 install: $(STAMP)
 
@@ -25,6 +25,15 @@ test-all: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) tools/demo.py --work-dir work_dirs/demo
+
+# N-UCLA cross-view: convert, train the teacher, distil the student, test
+# on v03 (add STREAMS=j,b,jm for the fused three-stream result).
+STREAMS ?= j
+nwucla-cpu: $(STAMP)
+	$(PY) tools/nwucla_recipe.py --preset cpu --streams $(STREAMS) --work-dir work_dirs/nwucla_cpu
+
+nwucla-gpu: $(STAMP)
+	$(PY) tools/nwucla_recipe.py --preset gpu --streams $(STREAMS) --work-dir work_dirs/nwucla_gpu
 
 clean:
 	rm -rf work_dirs
