@@ -60,3 +60,41 @@ def test_recipe_refuses_a_student_without_its_teacher(tmp_path, capsys):
     assert 'teacher' in capsys.readouterr().err
     with pytest.raises(SystemExit):
         nwucla_recipe.main(['--work-dir', str(tmp_path), '--streams', 'q'])
+
+
+@pytest.mark.slow
+def test_recipe_end_to_end_on_a_small_nwucla_subset(tmp_path):
+    """Convert, train baseline / teacher / student on two streams for one
+    epoch, test on v03, fuse the streams, write the report and the plot."""
+    import json
+    import os.path as osp
+    import pickle
+    from kdmvnet_mm.datasets.converters import convert_nwucla
+    from tools import nwucla_recipe
+    src = '../shared/data/nwucla/all_sqe.tar.xz'
+    if not osp.isfile(src):
+        pytest.skip(f'{src} not found (../shared is absent in a fresh clone)')
+    full = tmp_path / 'full.pkl'
+    convert_nwucla(src, full)
+    with open(full, 'rb') as f:
+        data = pickle.load(f)
+    recs = sorted({n[:-4] for n in data['split']['xview_train']})[:12]
+    train = [n for n in data['split']['xview_train'] if n[:-4] in recs]
+    val = data['split']['xview_val'][:10]
+    keep = set(train) | set(val)
+    small = dict(split=dict(xview_train=train, xview_val=val),
+                 annotations=[a for a in data['annotations']
+                              if a['frame_dir'] in keep])
+    with open(tmp_path / 'small.pkl', 'wb') as f:
+        pickle.dump(small, f)
+    wd = tmp_path / 'wd'
+    nwucla_recipe.main(['--work-dir', str(wd), '--data',
+                        str(tmp_path / 'small.pkl'), '--streams', 'j,b',
+                        '--epochs', '1'])
+    res = json.loads((wd / 'results.json').read_text())
+    assert set(res) == {'baseline', 'teacher', 'student'}
+    for row in res.values():
+        assert set(row) == {'j', 'b', 'fused'}
+        assert 0 <= row['fused'] <= 100
+    assert (wd / 'student_confusion.png').stat().st_size > 0
+    assert 'fused top-1' in (wd / 'report.md').read_text()

@@ -53,6 +53,9 @@ def run_stream(stream, models, args, suffix):
     for model in models:
         wd = osp.join(args.work_dir, stream, model)
         opts = {}
+        if args.epochs:
+            opts.update({'train_cfg.max_epochs': args.epochs,
+                         'train_cfg.val_interval': args.epochs})
         if model == 'student':
             opts['model.teacher_ckpt'] = osp.join(args.work_dir, stream,
                                                   'teacher')
@@ -113,6 +116,9 @@ def main(argv=None):
     p.add_argument('--src', default='../shared/data/nwucla/all_sqe.tar.xz')
     p.add_argument('--data', default='data/nwucla/nwucla.pkl')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--epochs', type=int, default=None,
+                   help='override the presets\' epochs (quick checks; the '
+                   'cosine schedule is cut, not rescaled)')
     args = p.parse_args(argv)
     args.work_dir = args.work_dir or f'work_dirs/nwucla_{args.preset}'
     streams = args.streams.split(',')
