@@ -76,6 +76,7 @@ import numpy as np
 from ...utils.io import dump_pickle_atomic
 from ..recording_keys import KeyParseError, parse_ntu
 from ..validation import AnnotationError, validate_annotation
+from .summary import frames_line, pickle_stats, splits_line
 
 NUM_JOINTS = 25
 MAX_PERSONS = 2
@@ -521,18 +522,13 @@ def _annotation(path: Path, name: str, label: int, num_classes: int,
 def _summary(data: Dict, out, ntu120: bool, skipped_missing: List[str],
              not_ntu60: List[str], bad: List[str]) -> Dict:
     annos = data['annotations']
-    frames = [a['total_frames'] for a in annos]
     return dict(
         out=os.fspath(out),
         dataset='ntu120' if ntu120 else 'ntu60',
         converted=len(annos),
-        num_recordings=len({parse_ntu(a['frame_dir']).recording
-                            for a in annos}),
-        splits={k: len(v) for k, v in data['split'].items()},
+        **pickle_stats(data, parse_ntu),
         persons=dict(sorted(Counter(
             int(a['keypoint'].shape[0]) for a in annos).items())),
-        frames=dict(min=min(frames), max=max(frames),
-                    mean=float(np.mean(frames))),
         num_labels=len({a['label'] for a in annos}),
         skipped_missing=len(skipped_missing),
         skipped_not_ntu60=len(not_ntu60),
@@ -542,14 +538,13 @@ def _summary(data: Dict, out, ntu120: bool, skipped_missing: List[str],
 def format_ntu_summary(summary: Dict) -> str:
     """A few human-readable lines for the command-line tool."""
     s = summary
-    f = s['frames']
     lines = [
         f"wrote {s['out']} ({s['dataset']}): {s['converted']} sequences of "
         f"{s['num_recordings']} recordings, {s['num_labels']} classes",
-        '  splits: ' + ', '.join(f'{k} {n}' for k, n in s['splits'].items()),
+        splits_line(s),
         '  persons: ' + ', '.join(f'{k}: {n}'
                                   for k, n in s['persons'].items()),
-        f"  frames: min {f['min']}, max {f['max']}, mean {f['mean']:.1f}",
+        frames_line(s),
         f"  skipped (missing-skeleton list): {s['skipped_missing']}",
     ]
     if s['skipped_not_ntu60']:

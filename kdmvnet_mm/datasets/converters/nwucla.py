@@ -35,6 +35,7 @@ import numpy as np
 from ...utils.io import dump_pickle_atomic
 from ..recording_keys import KeyParseError, parse_nwucla
 from ..validation import AnnotationError, validate_annotation
+from .summary import frames_line, pickle_stats, splits_line
 
 NUM_JOINTS = 20
 NUM_CLASSES = 10
@@ -240,29 +241,23 @@ def convert_nwucla(src,
 
 def _summary(data: Dict, out, skipped: List[str]) -> Dict:
     annos = data['annotations']
-    frames = [a['total_frames'] for a in annos]
     return dict(
         out=os.fspath(out),
         num_annotations=len(annos),
-        num_recordings=len({parse_nwucla(a['frame_dir']).recording
-                            for a in annos}),
-        splits={k: len(v) for k, v in data['split'].items()},
+        **pickle_stats(data, parse_nwucla),
         labels=dict(sorted(Counter(a['label'] for a in annos).items())),
-        frames=dict(min=min(frames), max=max(frames),
-                    mean=float(np.mean(frames))),
         skipped=skipped)
 
 
 def format_summary(summary: Dict) -> str:
     """A few human-readable lines for the command-line tool."""
     s = summary
-    f = s['frames']
     lines = [
         f"wrote {s['out']}: {s['num_annotations']} sequences of "
         f"{s['num_recordings']} recordings",
-        '  splits: ' + ', '.join(f'{k} {n}' for k, n in s['splits'].items()),
+        splits_line(s),
         '  labels: ' + ', '.join(f'{k}: {n}' for k, n in s['labels'].items()),
-        f"  frames: min {f['min']}, max {f['max']}, mean {f['mean']:.1f}",
+        frames_line(s),
     ]
     if s['skipped']:
         lines.append(f"  skipped {len(s['skipped'])} bad files:")

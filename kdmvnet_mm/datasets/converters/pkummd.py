@@ -79,6 +79,7 @@ import numpy as np
 from ...utils.io import dump_pickle_atomic
 from ..recording_keys import parse_pkummd
 from ..validation import AnnotationError, validate_annotation
+from .summary import frames_line, pickle_stats, splits_line
 
 NUM_JOINTS = 25
 NUM_BODIES = 2
@@ -578,19 +579,14 @@ def _summary(data: Dict, out, phase: int, num_videos: int,
              skipped: List[str], unsplit: List[str],
              ignored: List[str]) -> Dict:
     annos = data['annotations']
-    frames = [a['total_frames'] for a in annos]
     return dict(
         out=os.fspath(out),
         phase=phase,
         num_videos=num_videos,
         num_annotations=len(annos),
-        num_recordings=len({parse_pkummd(a['frame_dir']).recording
-                            for a in annos}),
+        **pickle_stats(data, parse_pkummd),
         two_person=sum(a['keypoint'].shape[0] == 2 for a in annos),
-        splits={k: len(v) for k, v in data['split'].items()},
         labels=dict(sorted(Counter(a['label'] for a in annos).items())),
-        frames=dict(min=min(frames), max=max(frames),
-                    mean=float(np.mean(frames))),
         unsplit=unsplit,
         ignored=ignored,
         skipped=skipped)
@@ -599,14 +595,13 @@ def _summary(data: Dict, out, phase: int, num_videos: int,
 def format_pkummd_summary(summary: Dict, limit: Optional[int] = 20) -> str:
     """A few human-readable lines for the command-line tool."""
     s = summary
-    f = s['frames']
     lines = [
         f"wrote {s['out']}: PKU-MMD phase {s['phase']}, "
         f"{s['num_annotations']} clips ({s['two_person']} with 2 bodies) "
         f"of {s['num_recordings']} intervals from {s['num_videos']} videos",
-        '  splits: ' + ', '.join(f'{k} {n}' for k, n in s['splits'].items()),
+        splits_line(s),
         '  labels: ' + ', '.join(f'{k}: {n}' for k, n in s['labels'].items()),
-        f"  frames: min {f['min']}, max {f['max']}, mean {f['mean']:.1f}",
+        frames_line(s),
     ]
     for key, what in (('unsplit', 'videos in no split list'),
                       ('ignored', 'files with non-video names ignored'),
