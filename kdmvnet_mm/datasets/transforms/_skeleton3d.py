@@ -5,7 +5,7 @@ one. Padding follows mmaction2's PoseDataset: a person-frame
 ``keypoint[m, t]`` whose ``V x 3`` coordinates are all zero is padding
 (absent person, or frames after the end of the recording).
 """
-from typing import Dict
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -47,3 +47,21 @@ def check_keypoint_3d(results: Dict, who: str) -> np.ndarray:
 def valid_person_frames(kp: np.ndarray) -> np.ndarray:
     """Bool mask ``[M, T]``: True where the person-frame is not padding."""
     return np.any(kp != 0, axis=(2, 3))
+
+
+def parse_range(value: Sequence[float], ok: Callable[[float, float], bool]
+                ) -> Optional[Tuple[float, float]]:
+    """``value`` as a float pair ``(lo, hi)`` when it is one and
+    ``ok(lo, hi)`` holds; None otherwise (the caller raises its message)."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+    return (lo, hi) if ok(lo, hi) else None
+
+
+def check_probability(p: float, who: str) -> float:
+    """``p`` as a float in [0, 1]; ValueError naming ``who`` otherwise."""
+    if not 0.0 <= float(p) <= 1.0:
+        raise ValueError(f'{who}: p must be in [0, 1], got {p!r}')
+    return float(p)

@@ -5,7 +5,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ._skeleton3d import check_keypoint_3d, valid_person_frames
+from ._skeleton3d import (check_keypoint_3d, check_probability, parse_range,
+                          valid_person_frames)
 
 
 def rotation_matrix(ax: float, ay: float, az: float) -> np.ndarray:
@@ -63,24 +64,21 @@ class RandomRot3D(BaseTransform):
                                                            (-60, 60), (0, 0)),
                  degrees: bool = True,
                  p: float = 1.0) -> None:
-        ranges = []
+        def finite_ordered(lo, hi):
+            return bool(np.isfinite(lo) and np.isfinite(hi)) and lo <= hi
+
         try:
-            ok = len(angle_range) == 3
-            for r in angle_range:
-                lo, hi = (float(v) for v in r)
-                ok = ok and np.isfinite(lo) and np.isfinite(hi) and lo <= hi
-                ranges.append((lo, hi))
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
+            ranges = [parse_range(r, finite_ordered) for r in angle_range] \
+                if len(angle_range) == 3 else []
+        except TypeError:
+            ranges = []
+        if len(ranges) != 3 or None in ranges:
             raise ValueError('RandomRot3D: angle_range must be three finite '
                              '(lo, hi) pairs with lo <= hi (axes x, y, z), '
                              f'got {angle_range!r}')
-        if not 0.0 <= float(p) <= 1.0:
-            raise ValueError(f'RandomRot3D: p must be in [0, 1], got {p!r}')
+        self.p = check_probability(p, 'RandomRot3D')
         self.angle_range: Tuple[Tuple[float, float], ...] = tuple(ranges)
         self.degrees = bool(degrees)
-        self.p = float(p)
 
     def _draw(self) -> np.ndarray:
         if self.p < 1.0 and np.random.rand() >= self.p:

@@ -5,7 +5,7 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ._skeleton3d import check_keypoint_3d, valid_person_frames
+from ._skeleton3d import check_keypoint_3d, parse_range, valid_person_frames
 
 
 @TRANSFORMS.register_module()
@@ -39,15 +39,13 @@ class RandomScale3D(BaseTransform):
     def __init__(self,
                  scale_range: Sequence[float] = (0.9, 1.1),
                  per_axis: bool = False) -> None:
-        try:
-            lo, hi = (float(v) for v in scale_range)
-            ok = bool(np.isfinite(hi)) and 0.0 < lo <= hi
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
+        rng = parse_range(scale_range,
+                          lambda lo, hi: bool(np.isfinite(hi)) and
+                          0.0 < lo <= hi)
+        if rng is None:
             raise ValueError('RandomScale3D: scale_range must be (lo, hi) '
                              f'with 0 < lo <= hi, got {scale_range!r}')
-        self.scale_range = (lo, hi)
+        self.scale_range = rng
         self.per_axis = bool(per_axis)
 
     def transform(self, results: Dict) -> Dict:

@@ -5,7 +5,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ._skeleton3d import check_keypoint_3d, valid_person_frames
+from ._skeleton3d import (check_keypoint_3d, check_probability, parse_range,
+                          valid_person_frames)
 
 
 @TRANSFORMS.register_module()
@@ -42,20 +43,13 @@ class RandomTemporalCrop(BaseTransform):
     def __init__(self,
                  ratio_range: Sequence[float] = (0.8, 1.0),
                  p: float = 1.0) -> None:
-        try:
-            lo, hi = (float(v) for v in ratio_range)
-            ok = 0.0 < lo <= hi <= 1.0
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
+        rng = parse_range(ratio_range, lambda lo, hi: 0.0 < lo <= hi <= 1.0)
+        if rng is None:
             raise ValueError('RandomTemporalCrop: ratio_range must be '
                              '(lo, hi) with 0 < lo <= hi <= 1, got '
                              f'{ratio_range!r}')
-        if not 0.0 <= float(p) <= 1.0:
-            raise ValueError(
-                f'RandomTemporalCrop: p must be in [0, 1], got {p!r}')
-        self.ratio_range = (lo, hi)
-        self.p = float(p)
+        self.p = check_probability(p, 'RandomTemporalCrop')
+        self.ratio_range = rng
 
     def transform(self, results: Dict) -> Dict:
         who = type(self).__name__
