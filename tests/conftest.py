@@ -9,6 +9,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / 'shared' / 'data'
+# mmaction2's joint-stream GCN pipeline on 8-frame clips, for converted data.
+NTU_GCN_PIPELINE = [
+    dict(type='PreNormalize3D'),
+    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
+    dict(type='UniformSampleFrames', clip_len=8),
+    dict(type='PoseDecode'),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)  # configs name paths relative to the repository root
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import NTU_GCN_PIPELINE
 
 from kdmvnet_mm.datasets.converters import (build_ntu_splits,
                                             convert_ntu_raw,
@@ -231,15 +232,8 @@ def test_real_loads_in_posedataset(real):
 
 def test_real_through_multiview_dataset(real):
     from kdmvnet_mm.datasets import MultiViewPoseDataset
-    pipeline = [
-        dict(type='PreNormalize3D'),
-        dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
-        dict(type='UniformSampleFrames', clip_len=8),
-        dict(type='PoseDecode'),
-        dict(type='FormatGCNInput', num_person=2),
-        dict(type='PackActionInputs'),
-    ]
-    ds = MultiViewPoseDataset(ann_file=str(real[1]), pipeline=pipeline,
+    ds = MultiViewPoseDataset(ann_file=str(real[1]),
+                              pipeline=NTU_GCN_PIPELINE,
                               split='xsub_train', num_joints=25,
                               num_classes=60)
     assert len(ds) == 8 and ds.view_slots == [1, 3]
@@ -249,7 +243,7 @@ def test_real_through_multiview_dataset(real):
         assert out['inputs'].abs().sum() > 0
     # mmaction2's own dataset with the same pipeline
     from mmaction.datasets import PoseDataset
-    pd = PoseDataset(ann_file=str(real[1]), pipeline=pipeline,
+    pd = PoseDataset(ann_file=str(real[1]), pipeline=NTU_GCN_PIPELINE,
                      split='xview_train')
     assert tuple(pd[0]['inputs'].shape) == (1, 2, 8, 25, 3)
 

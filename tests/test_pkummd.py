@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import NTU_GCN_PIPELINE
 
 from kdmvnet_mm.datasets.converters import (convert_pkummd,
                                             format_pkummd_summary,
@@ -22,14 +23,6 @@ VIEWS = ('L', 'M', 'R')
 LENGTHS = dict(L=60, M=61, R=59)
 #: Per-view jitter of the middle interval's bounds.
 JITTER = dict(L=0, M=1, R=-1)
-PIPELINE = [
-    dict(type='PreNormalize3D'),
-    dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
-    dict(type='UniformSampleFrames', clip_len=8),
-    dict(type='PoseDecode'),
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs'),
-]
 
 
 def _intervals(view, a, b):
@@ -190,7 +183,7 @@ def test_multiview_dataset_groups_the_views(p1):
         assert {a['label'] for a in r['view_annos'].values()} == {
             r['label']}
 
-    ds = MultiViewPoseDataset(ann_file=out, pipeline=PIPELINE,
+    ds = MultiViewPoseDataset(ann_file=out, pipeline=NTU_GCN_PIPELINE,
                               split='xsub_train', key_parser='pkummd',
                               num_joints=25, num_classes=51)
     item = ds[1]
@@ -211,7 +204,8 @@ def test_posedataset_loads_and_pipeline_runs(p1):
     assert len(ds) == 12
     assert all(ds[i]['frame_dir'].split('_')[0].endswith('-L')
                for i in range(len(ds)))
-    ds = PoseDataset(ann_file=out, pipeline=PIPELINE, split='xsub_train')
+    ds = PoseDataset(ann_file=out, pipeline=NTU_GCN_PIPELINE,
+                     split='xsub_train')
     names = [ds.get_data_info(i)['frame_dir'] for i in range(len(ds))]
     # 2 bodies, then 1; labels 3 and 7 in the file.
     for name, label in (('0003-M_02', 2), ('0003-M_01', 6)):
