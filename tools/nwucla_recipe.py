@@ -26,7 +26,6 @@ import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import numpy as np  # noqa: E402
 import kdmvnet_mm  # noqa: E402,F401
 from kdmvnet_mm.apis import (STREAMS, load_experiment_cfg,  # noqa: E402
                              set_stream, train_and_test)
@@ -140,19 +139,13 @@ def main(argv=None):
     t0 = time.time()
     per_stream = {s: run_stream(s, models, args, suffix) for s in streams}
     rows = {m: {s: per_stream[s][m] for s in streams} for m in models}
-    for m in models:
-        if len(streams) > 1:
-            scores, labels = fuse(streams, m, args)
-            rows[m]['fused'] = fusion_report(scores, labels)['top1']
+    # One stream's scores pass through unchanged (softmax keeps the argmax).
+    fused = {m: fuse(streams, m, args) for m in models}
+    if len(streams) > 1:
+        for m in models:
+            rows[m]['fused'] = fusion_report(*fused[m])['top1']
     if 'student' in models:
-        if len(streams) > 1:
-            scores, labels = fuse(streams, 'student', args)
-        else:
-            preds = load_predictions(
-                osp.join(args.work_dir, streams[0], 'student',
-                         'test_preds.pkl'))
-            scores = np.stack([r['pred_score'] for r in preds])
-            labels = np.array([r['gt_label'] for r in preds])
+        scores, labels = fused['student']
         plot_confusion(
             confusion_matrix(labels, scores.argmax(1), len(NWUCLA_CLASSES)),
             osp.join(args.work_dir, 'student_confusion.png'),
