@@ -195,15 +195,19 @@ class MultiViewRecognizer(BaseModel):
             fused = masked_view_mean(out['z_views'], self._drop_views(mask))
         losses = self.cls_head.loss(fused, data_samples)
         w = self.loss_weights
+        labels = self._per_view([ds.gt_label for ds in data_samples], mask)
         if w['view_cls'] > 0:
-            labels, _ = self._view_targets(data_samples, mask, execs=False)
             z = out['z_views'][mask]
             losses['loss_view_cls'] = w['view_cls'] * self.cls_head.loss_cls(
                 self.cls_head(z), labels)
         if self.dpvic is not None:
-            cls_idx, exec_idx = self._view_targets(data_samples, mask)
+            if any('exec_idx' not in ds for ds in data_samples):
+                raise KeyError('DP-VIC needs exec_idx in the data samples: '
+                               'train on MultiViewPoseDataset')
+            exec_idx = self._per_view(
+                [ds.exec_idx for ds in data_samples], mask)
             losses['loss_dpvic'] = w['dpvic'] * self.dpvic(
-                out['desc'], cls_idx, exec_idx)
+                out['desc'], labels, exec_idx)
         losses.update(self.gate_regularisers(out, mask))
         return losses
 
@@ -235,18 +239,10 @@ class MultiViewRecognizer(BaseModel):
         return keep
 
     @staticmethod
-    def _view_targets(data_samples, mask, execs: bool = True):
-        """Class and execution index of every valid view, in (n, v) order."""
-        labels = torch.stack([ds.gt_label.reshape(()) for ds in data_samples])
-        per_view = mask.sum(dim=1)
-        labels = labels.to(mask.device).repeat_interleave(per_view)
-        if not execs:
-            return labels, None
-        if any('exec_idx' not in ds for ds in data_samples):
-            raise KeyError('DP-VIC needs exec_idx in the data samples: train '
-                           'on MultiViewPoseDataset')
-        execs = torch.stack([ds.exec_idx.reshape(()) for ds in data_samples])
-        return labels, execs.to(mask.device).repeat_interleave(per_view)
+    def _per_view(values: List[Tensor], mask: Tensor) -> Tensor:
+        """One scalar per sample -> one per valid view, in (n, v) order."""
+        return torch.stack([v.reshape(()) for v in values]).to(
+            mask.device).repeat_interleave(mask.sum(dim=1))
 
     def predict(self, inputs: Tensor, data_samples: List) -> List:
         x, mask, nc = split_inputs(inputs, data_samples)
