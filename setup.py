@@ -20,5 +20,8 @@ setup(
         'torch',
         'matplotlib',
     ],
-    extras_require=dict(dev=['pytest']),
+    extras_require=dict(
+        deploy=['onnx>=1.14', 'onnxruntime>=1.16'],
+        tensorboard=['tensorboard'],
+        dev=['pytest', 'onnx>=1.14', 'onnxruntime>=1.16', 'tensorboard']),
 )

@@ -29,6 +29,9 @@ def parse_args(argv=None):
         help='resume from CKPT, or from the latest checkpoint in the work '
         'dir when no path is given')
     p.add_argument('--amp', action='store_true', help='mixed precision')
+    p.add_argument(
+        '--tensorboard', action='store_true',
+        help='also log to TensorBoard (<work_dir>/<timestamp>/vis_data)')
     p.add_argument('--no-validate', action='store_true')
     p.add_argument('--auto-scale-lr', action='store_true')
     p.add_argument('--seed', type=int, default=None, help='random seed')
@@ -61,6 +64,12 @@ def merge_args(cfg, args):
             raise ValueError(f'--amp does not support optim wrapper {wrapper}')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.tensorboard:
+        vis = cfg.visualizer
+        backends = list(vis.get('vis_backends') or [])
+        if not any(b['type'] == 'TensorboardVisBackend' for b in backends):
+            vis.vis_backends = backends + [
+                dict(type='TensorboardVisBackend')]
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:

@@ -61,8 +61,10 @@ def select_split(data: Dict, split: Optional[str], path: str) -> List[Dict]:
 def validate_annotation(anno: Dict,
                         path: str,
                         num_joints: Optional[int] = None,
-                        num_classes: Optional[int] = None) -> None:
-    """Raise :class:`AnnotationError` when one entry cannot be trained on.
+                        num_classes: Optional[int] = None,
+                        need_label: bool = True) -> None:
+    """Raise :class:`AnnotationError` when one entry cannot be trained on
+    (or, with ``need_label=False``, run through a model).
 
     Checks: ``frame_dir`` present; ``keypoint`` an array ``[M, T, V, C]``
     with T > 0, finite values and ``V == num_joints`` when given;
@@ -107,6 +109,8 @@ def validate_annotation(anno: Dict,
             raise AnnotationError(path, 'keypoint_score', 'NaN/inf scores',
                                   name)
     if 'label' not in anno:
+        if not need_label:
+            return
         raise AnnotationError(path, 'label', 'missing', name)
     label = anno['label']
     if not isinstance(label, (int, np.integer)):

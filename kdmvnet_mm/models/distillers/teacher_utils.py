@@ -25,31 +25,41 @@ def teacher_model_cfg(teacher: Union[str, Dict]) -> Dict:
     return cfg
 
 
-def resolve_checkpoint(path: str) -> str:
+def resolve_checkpoint(path: str, what: str = 'teacher') -> str:
     """A checkpoint file, or a work dir whose ``last_checkpoint`` names one."""
     if path and osp.isdir(path):
         marker = osp.join(path, 'last_checkpoint')
         if not osp.isfile(marker):
             raise FileNotFoundError(
-                f'teacher checkpoint: {path} is a directory without a '
-                'last_checkpoint file; train the teacher there first')
+                f'{what} checkpoint: {path} is a directory without a '
+                f'last_checkpoint file; train the {what} there first')
         with open(marker) as f:
             path = f.read().strip()
     return path
 
 
-def load_state_strict(model: nn.Module, ckpt_path: str,
-                      ignore_prefixes=TRAINING_ONLY_PREFIXES) -> None:
-    """Load ``ckpt_path`` into ``model``; raise naming missing/unexpected keys."""
-    ckpt_path = resolve_checkpoint(ckpt_path)
+def load_state_strict(model: nn.Module,
+                      ckpt_path: str,
+                      ignore_prefixes=TRAINING_ONLY_PREFIXES,
+                      what: str = 'teacher',
+                      prefix: str = '') -> None:
+    """Load ``ckpt_path`` into ``model``; raise naming missing/unexpected keys.
+
+    ``prefix``: when the checkpoint holds keys ``prefix + name`` (e.g. a
+    distillation checkpoint's ``student.``), only those are loaded.
+    """
+    ckpt_path = resolve_checkpoint(ckpt_path, what)
     if not ckpt_path or not osp.isfile(ckpt_path):
-        raise FileNotFoundError(f'teacher checkpoint {ckpt_path} not found')
+        raise FileNotFoundError(f'{what} checkpoint {ckpt_path} not found')
     ckpt = _load_checkpoint(ckpt_path, map_location='cpu')
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
     if not isinstance(state, dict):
         raise ValueError(f'{ckpt_path}: field state_dict: not a state dict')
     state = {(k[7:] if k.startswith('module.') else k): v
              for k, v in state.items()}
+    if prefix and any(k.startswith(prefix) for k in state):
+        state = {k[len(prefix):]: v for k, v in state.items()
+                 if k.startswith(prefix)}
     state = {
         k: v
         for k, v in state.items() if not k.startswith(ignore_prefixes)
@@ -63,7 +73,7 @@ def load_state_strict(model: nn.Module, ckpt_path: str,
         def fmt(keys):
             return ', '.join(keys[:8]) + (' ...' if len(keys) > 8 else '')
         raise ValueError(
-            f'teacher checkpoint {ckpt_path} does not match the teacher '
+            f'{what} checkpoint {ckpt_path} does not match the {what} '
             f'config: missing keys [{fmt(missing)}], unexpected keys '
             f'[{fmt(unexpected)}], shape mismatch [' + ', '.join(
                 f'{k}: ckpt {tuple(state[k].shape)} vs model '

@@ -34,7 +34,10 @@ def diag_scan_parallel(a: Tensor, b: Tensor) -> Tensor:
     _check(a, b)
     T = b.shape[1]
     d = 1
-    if torch.is_grad_enabled() and (a.requires_grad or b.requires_grad):
+    # Out-of-place under autograd, and when traced for ONNX export (whose
+    # exporter would have to turn the in-place slice updates into scatters).
+    if (torch.is_grad_enabled() and (a.requires_grad or b.requires_grad)) \
+            or torch.jit.is_tracing() or torch.onnx.is_in_onnx_export():
         while d < T:
             # Out-of-place (cat) so autograd keeps every step's operands.
             b = torch.cat([b[:, :d], a[:, d:] * b[:, :-d] + b[:, d:]], dim=1)
@@ -117,8 +120,15 @@ class GatedDiagSSMLayer(nn.Module):
         """
         A = -torch.exp(self.A_log)
         Adt = A * torch.exp(self.log_dt)
-        # expm1 keeps (Ā − 1)/A ≈ dt accurate when A·dt is tiny.
-        return torch.exp(Adt), (torch.expm1(Adt) / A)[:, None] * self.B
+        # expm1 keeps (Ā − 1)/A ≈ dt accurate when A·dt is tiny. ONNX has
+        # no expm1; expm1(x) = 2·tanh(x/2) / (1 − tanh(x/2)) is exact and as
+        # accurate for x < 0.
+        if torch.onnx.is_in_onnx_export():
+            t = torch.tanh(Adt / 2)
+            em1 = 2 * t / (1 - t)
+        else:
+            em1 = torch.expm1(Adt)
+        return torch.exp(Adt), (em1 / A)[:, None] * self.B
 
     def forward(self, x: Tensor, g: Tensor, scan: Callable) -> Tensor:
         """x: [B, T, D], g: [B, T] → [B, T, D]."""
