@@ -1,5 +1,6 @@
 """Groups the views of a standard mmaction2 skeleton pickle into recordings."""
 import copy
+import os.path as osp
 from collections import OrderedDict
 from typing import Callable, Dict, List, Optional, Sequence, Union
 
@@ -31,7 +32,11 @@ class MultiViewPoseDataset(BaseDataset):
     positions in all of them. The packed item holds
 
     - ``inputs``: ``[num_clips, V, M, T, J, C]``, one slot per allowed view
-      (``views``), zeros where the recording lacks that view;
+      (``views``), zeros where the recording lacks that view; with a
+      pipeline that packs several modalities (``PackActionInputs(
+      collect_keys=('imgs', 'heatmap_imgs'))``, RGB read from each entry's
+      ``filename`` under ``data_prefix['video']``) a dict of such tensors,
+      ``[num_clips, V, C, T, H, W]`` each;
     - ``data_samples``: the label, plus ``view_mask`` (bool ``[V]``),
       ``view_ids`` (camera ids ``[V]``), ``exec_idx`` (the recording's index,
       0..num_recordings-1, used by the execution-prototype bank) and the
@@ -142,30 +147,22 @@ class MultiViewPoseDataset(BaseDataset):
             results.update(
                 modality='Pose', start_index=0, sync_seed=seed,
                 recording=info['recording'], view_id=v)
+            if 'filename' in results and self.data_prefix.get('video'):
+                results['filename'] = osp.join(self.data_prefix['video'],
+                                               results['filename'])
             packed[v] = self.pipeline(results)
         return self._stack_views(info, packed)
 
     def _stack_views(self, info: Dict, packed: Dict[int, Dict]) -> Dict:
         first = next(iter(packed.values()))
-        ref = first['inputs']
-        inputs, mask = [], []
-        for v in self.view_slots:
-            if v in packed:
-                x = packed[v]['inputs']
-                if x.shape != ref.shape:
-                    raise ValueError(
-                        f'recording {info["recording"]}: view {v} gives '
-                        f'inputs {tuple(x.shape)} but view '
-                        f'{next(iter(packed))} gives {tuple(ref.shape)}; '
-                        'the pipeline must fix clip length and persons')
-                inputs.append(x)
-                mask.append(True)
-            else:
-                inputs.append(torch.zeros_like(ref))
-                mask.append(False)
-        # [num_clips, V, M, T, J, C]: clips stay first, as mmaction2's GCN
-        # recognizers expect.
-        inputs = torch.stack(inputs, dim=1)
+        if isinstance(first['inputs'], dict):
+            inputs = {
+                k: self._stack_key(info, packed, lambda p, k=k: p[k])
+                for k in first['inputs']
+            }
+        else:
+            inputs = self._stack_key(info, packed, lambda p: p)
+        mask = [v in packed for v in self.view_slots]
         sample = first['data_samples']
         sample.set_field(torch.tensor(mask), 'view_mask')
         sample.set_field(
@@ -174,3 +171,24 @@ class MultiViewPoseDataset(BaseDataset):
             torch.tensor(info['exec_idx'], dtype=torch.long), 'exec_idx')
         sample.set_metainfo(dict(recording=info['recording']))
         return dict(inputs=inputs, data_samples=sample)
+
+    def _stack_key(self, info: Dict, packed: Dict[int, Dict],
+                   get: Callable) -> torch.Tensor:
+        """One modality of every view slot, ``[num_clips, V, ...]``."""
+        first = next(iter(packed))
+        ref = get(packed[first]['inputs'])
+        out = []
+        for v in self.view_slots:
+            if v not in packed:
+                out.append(torch.zeros_like(ref))
+                continue
+            x = get(packed[v]['inputs'])
+            if x.shape != ref.shape:
+                raise ValueError(
+                    f'recording {info["recording"]}: view {v} gives inputs '
+                    f'{tuple(x.shape)} but view {first} gives '
+                    f'{tuple(ref.shape)}; the pipeline must fix clip length,'
+                    ' persons and frame size')
+            out.append(x)
+        # clips stay first, as mmaction2's recognizers expect
+        return torch.stack(out, dim=1)

@@ -42,7 +42,8 @@ def load_skeleton_pickle(path: str) -> Dict:
 
 
 def select_split(data: Dict, split: Optional[str], path: str) -> List[Dict]:
-    """Entries of ``split`` (all entries when ``split`` is None)."""
+    """Entries of ``split`` (all entries when ``split`` is None), matched on
+    ``filename`` when the entries have one, else on ``frame_dir``."""
     annos = data['annotations']
     if split is None:
         return list(annos)
@@ -55,7 +56,9 @@ def select_split(data: Dict, split: Optional[str], path: str) -> List[Dict]:
             path, 'split',
             f'unknown split {split!r}; available: {sorted(splits)}')
     wanted = set(splits[split])
-    return [a for a in annos if a.get('frame_dir') in wanted]
+    # mmaction2's PoseDataset rule: splits name files when entries have one
+    key = 'filename' if annos and 'filename' in annos[0] else 'frame_dir'
+    return [a for a in annos if a.get(key) in wanted]
 
 
 def validate_annotation(anno: Dict,

@@ -1,2 +1,2 @@
-from . import (backbones, distillers, heads, losses, necks,  # noqa: F401
-               recognizers, utils)
+from . import (backbones, data_preprocessors, distillers,  # noqa: F401
+               heads, losses, necks, recognizers, utils)

@@ -12,6 +12,15 @@ Written atomically: on any error no file is left.
     python tools/data/make_synthetic_multiview.py \
         --out data/synthetic/ntu_mv.pkl --seed 0 \
         [--num-classes 20 --num-performers 20 --replications 2 --setups 2]
+
+With ``--rgb`` (CMMVL), ``--out`` is a directory: every view is rendered
+into a small MJPG video (``<out>/videos/<frame_dir>.avi``, ``--size``
+pixels square) and ``<out>/rgbpose.pkl`` holds the 2D keypoints in pixels,
+the video file names and the same splits (see
+kdmvnet_mm/datasets/synthetic_rgb.py):
+
+    python tools/data/make_synthetic_multiview.py --rgb \
+        --out data/synthetic_rgb --seed 0
 """
 import argparse
 import os.path as osp
@@ -22,6 +31,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
 
 from kdmvnet_mm.datasets.synthetic import (  # noqa: E402
     DEFAULTS, MAX_CLASSES, summarize, write_synthetic_multiview)
+from kdmvnet_mm.datasets.synthetic_rgb import (  # noqa: E402
+    write_synthetic_rgb_multiview)
 
 
 def parse_args(argv=None):
@@ -44,6 +55,10 @@ def parse_args(argv=None):
                    help='share of recordings that lack one camera')
     p.add_argument('--min-frames', type=int, default=DEFAULTS['min_frames'])
     p.add_argument('--max-frames', type=int, default=DEFAULTS['max_frames'])
+    p.add_argument('--rgb', action='store_true',
+                   help='render videos and 2D keypoints into the --out dir')
+    p.add_argument('--size', type=int, default=32,
+                   help='--rgb: frame width and height in pixels')
     return p.parse_args(argv)
 
 
@@ -58,7 +73,11 @@ def main(argv=None):
         min_frames=args.min_frames,
         max_frames=args.max_frames)
     try:
-        data = write_synthetic_multiview(args.out, seed=args.seed, **kw)
+        if args.rgb:
+            data = write_synthetic_rgb_multiview(
+                args.out, seed=args.seed, size=args.size, **kw)
+        else:
+            data = write_synthetic_multiview(args.out, seed=args.seed, **kw)
     except ValueError as e:
         sys.exit(f'make_synthetic_multiview: error: {e}')
     print(f'wrote {args.out} (seed {args.seed})')

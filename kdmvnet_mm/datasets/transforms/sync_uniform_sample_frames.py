@@ -1,5 +1,5 @@
 """Frame sampling at the same relative positions in every view."""
-from typing import Dict
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 from mmaction.datasets.transforms import UniformSampleFrames
@@ -25,7 +25,22 @@ class SyncUniformSampleFrames(UniformSampleFrames):
 
     With ``num_clips > 1`` every clip draws its own offsets (shared across
     views); in test mode they are deterministic.
+
+    ``modalities`` (e.g. ``('RGB', 'Pose')``) writes ``clip_len`` as a dict
+    with one entry per modality, the form mmaction2's ``FormatShape`` needs
+    to format ``imgs`` and ``heatmap_imgs`` of the same frames in one item
+    (RGB decoded by ``OpenCVDecode``, skeleton by ``PoseDecode``, both from
+    these ``frame_inds``).
     """
+
+    def __init__(self,
+                 clip_len: int,
+                 num_clips: int = 1,
+                 test_mode: bool = False,
+                 seed: int = 255,
+                 modalities: Optional[Sequence[str]] = None) -> None:
+        super().__init__(clip_len, num_clips, test_mode, seed)
+        self.modalities = tuple(modalities) if modalities else None
 
     def _offsets(self, results: Dict) -> np.ndarray:
         seed = results.get('sync_seed')
@@ -47,7 +62,8 @@ class SyncUniformSampleFrames(UniformSampleFrames):
         pos = (np.arange(self.clip_len)[None] + r) / self.clip_len
         inds = np.minimum((pos * n).astype(np.int64), n - 1).reshape(-1)
         results['frame_inds'] = inds + results.get('start_index', 0)
-        results['clip_len'] = self.clip_len
+        results['clip_len'] = self.clip_len if self.modalities is None \
+            else {m: self.clip_len for m in self.modalities}
         results['frame_interval'] = None
         results['num_clips'] = self.num_clips
         return results

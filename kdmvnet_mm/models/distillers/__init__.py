@@ -1,3 +1,4 @@
+from .cmmvl_distiller import CMMVLDistiller
 from .kdmvnet_distiller import KDMVNetDistiller
 
-__all__ = ['KDMVNetDistiller']
+__all__ = ['CMMVLDistiller', 'KDMVNetDistiller']

@@ -1,0 +1,3 @@
+from .modality_data_preprocessor import ModalityDataPreprocessor
+
+__all__ = ['ModalityDataPreprocessor']
