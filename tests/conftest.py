@@ -69,3 +69,14 @@ def make_tiny_ntu(path, num_classes=4, performers=(1, 3), lengths=None,
 @pytest.fixture
 def tiny_ntu(tmp_path):
     return make_tiny_ntu(tmp_path / 'tiny.pkl', drop={(1, 2, 3)})
+
+
+@pytest.fixture(scope='session')
+def synth(tmp_path_factory):
+    """A small synthetic multi-view pickle for end-to-end runs."""
+    from kdmvnet_mm.datasets.synthetic import write_synthetic_multiview
+    path = tmp_path_factory.mktemp('synth') / 'mv.pkl'
+    write_synthetic_multiview(str(path), seed=1, num_classes=4,
+                              num_performers=4, num_replications=1,
+                              num_setups=1, max_frames=60)
+    return str(path)

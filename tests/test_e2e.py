@@ -5,7 +5,6 @@ import os.path as osp
 import pytest
 import torch
 
-from kdmvnet_mm.datasets.synthetic import write_synthetic_multiview
 from tools import extract_student
 from tools import test as test_tool
 from tools import train as train_tool
@@ -19,15 +18,6 @@ def opts(ann, epochs=1, extra=()):
           f'param_scheduler.0.T_max={epochs}', 'train_dataloader.batch_size=4',
           'log_level=WARNING']
     return ['--cfg-options'] + o + list(extra)
-
-
-@pytest.fixture(scope='module')
-def synth(tmp_path_factory):
-    path = tmp_path_factory.mktemp('synth') / 'mv.pkl'
-    write_synthetic_multiview(str(path), seed=1, num_classes=4,
-                              num_performers=4, num_replications=1,
-                              num_setups=1, max_frames=60)
-    return str(path)
 
 
 @pytest.mark.e2e
