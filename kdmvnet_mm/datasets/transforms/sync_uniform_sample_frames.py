@@ -8,22 +8,28 @@ from mmaction.registry import TRANSFORMS
 
 @TRANSFORMS.register_module()
 class SyncUniformSampleFrames(UniformSampleFrames):
-    """Uniform segment sampling whose random offsets are shared across views.
+    """mmaction2's ``UniformSampleFrames`` with random draws shared by views.
 
-    Views of one recording are synchronised but differ by a few frames, so a
-    clip takes, in every view of length ``n_v``, the frames
+    The sampling law is mmaction2's, so that a model trained on multi-view
+    items meets at test time (single view, ``UniformSampleFrames``) the
+    clips it was trained on. For a view of ``n`` frames and ``L = clip_len``:
 
-    ``idx_i = floor((i + r_i) / clip_len * n_v)``,  ``i = 0..clip_len-1``,
+    - ``n < L``: ``L`` consecutive frames from a random start, looping
+      (``idx_i = (s + i) mod n``, ``s = floor(u·n)``; in test mode
+      ``s = k·n // num_clips`` for clip ``k``, as mmaction2);
+    - ``L <= n < 2L``: consecutive frames with ``n − L`` random one-frame
+      gaps, the gap slots being the ``n − L`` smallest of ``L + 1`` keys;
+    - ``n >= 2L``: one frame per segment, ``idx_i = b_i + floor(r_i·(b_{i+1}
+      − b_i))`` with ``b_i = i·n // L``.
 
-    with the same offsets ``r_i ∈ [0, 1)`` for all views (DESIGN.md §1: index
-    ∝ t / total_frames). ``r`` is drawn from ``results['sync_seed']``, which
-    :class:`MultiViewPoseDataset` sets once per recording; without it
-    (single-view use) it is drawn from the global numpy state in training,
-    and from ``seed`` in test mode, as mmaction2's ``UniformSampleFrames``
-    does. A view shorter than ``clip_len`` repeats frames rather than wrapping
-    around, which keeps its positions aligned with the longer views.
+    The uniforms ``u``, keys and ``r_i`` are drawn from
+    ``results['sync_seed']``, which :class:`MultiViewPoseDataset` sets once
+    per recording, so views of slightly different lengths take the same
+    relative positions (DESIGN.md §1: index ∝ t / total_frames) and the same
+    gap slots. Without it they come from the global numpy state in training
+    and from ``seed`` in test mode.
 
-    With ``num_clips > 1`` every clip draws its own offsets (shared across
+    With ``num_clips > 1`` every clip draws its own uniforms (shared across
     views); in test mode they are deterministic.
 
     ``modalities`` (e.g. ``('RGB', 'Pose')``) writes ``clip_len`` as a dict
@@ -42,7 +48,8 @@ class SyncUniformSampleFrames(UniformSampleFrames):
         super().__init__(clip_len, num_clips, test_mode, seed)
         self.modalities = tuple(modalities) if modalities else None
 
-    def _offsets(self, results: Dict) -> np.ndarray:
+    def _uniforms(self, results: Dict) -> np.ndarray:
+        """``[num_clips, 2L + 2]``: start, L + 1 gap keys, L offsets."""
         seed = results.get('sync_seed')
         if seed is not None:
             rng = np.random.RandomState(int(seed) % (2**32))
@@ -50,7 +57,23 @@ class SyncUniformSampleFrames(UniformSampleFrames):
             rng = np.random.RandomState(self.seed)
         else:
             rng = np.random
-        return rng.random_sample((self.num_clips, self.clip_len))
+        return rng.random_sample((self.num_clips, 2 * self.clip_len + 2))
+
+    def _clip(self, n: int, k: int, u: np.ndarray) -> np.ndarray:
+        L = self.clip_len
+        if n < L:
+            if self.test_mode:
+                start = k if n < self.num_clips else k * n // self.num_clips
+            else:
+                start = int(u[0] * n)
+            return (start + np.arange(L)) % n
+        if n < 2 * L:
+            gaps = np.zeros(L + 1, dtype=np.int64)
+            gaps[np.argsort(u[1:L + 2], kind='stable')[:n - L]] = 1
+            return np.arange(L) + np.cumsum(gaps)[:-1]
+        bids = np.arange(L + 1) * n // L
+        r = u[L + 2:]
+        return bids[:L] + (r * np.diff(bids)).astype(np.int64)
 
     def transform(self, results: Dict) -> Dict:
         n = int(results['total_frames'])
@@ -58,9 +81,9 @@ class SyncUniformSampleFrames(UniformSampleFrames):
             raise ValueError(
                 f'{results.get("frame_dir", "<sample>")}: field '
                 f"'total_frames': cannot sample from {n} frames")
-        r = self._offsets(results)
-        pos = (np.arange(self.clip_len)[None] + r) / self.clip_len
-        inds = np.minimum((pos * n).astype(np.int64), n - 1).reshape(-1)
+        u = self._uniforms(results)
+        inds = np.concatenate(
+            [self._clip(n, k, u[k]) for k in range(self.num_clips)])
         results['frame_inds'] = inds + results.get('start_index', 0)
         results['clip_len'] = self.clip_len if self.modalities is None \
             else {m: self.clip_len for m in self.modalities}
