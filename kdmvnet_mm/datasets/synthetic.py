@@ -6,9 +6,9 @@ Output: mmaction2's skeleton pickle dict ::
      'annotations': [{'frame_dir': 'S001C002P003R002A013', 'label': 12,
                       'keypoint': float32 [M, T, 25, 3], 'total_frames': T}]}
 
-3D only (no ``keypoint_score``), NTU naming ``SsssCcccPpppRrrrAaaa``
-(``A`` = label + 1, ``C`` = camera), NTU's 25-joint Kinect v2 layout, M = 1
-or 2 persons, T = 40..120 frames.
+3D only (no ``keypoint_score`` unless ``scores=True``), NTU naming
+``SsssCcccPpppRrrrAaaa`` (``A`` = label + 1, ``C`` = camera), NTU's 25-joint
+Kinect v2 layout, M = 1 or 2 persons, T = 40..120 frames.
 
 Geometry. Coordinates are metres in each camera's frame, as Kinect v2
 writes them: right-handed, y up, z pointing away from the camera, so x
@@ -750,6 +750,22 @@ def far_side_scores(X: np.ndarray, threshold: float = .25) -> np.ndarray:
     return sc
 
 
+def failure_hazard(X: np.ndarray, occ: Optional[np.ndarray] = None,
+                   **sensor) -> np.ndarray:
+    """Per-frame probability that a joint's failure stretch starts:
+    ``1 - (1 - occlusion_hazard * occlusion) * (1 - far_side_hazard *
+    far_side)`` on the clean camera-frame skeletons ``X`` [M, T, 25, 3]
+    (``sensor``: :data:`SENSOR_KEYS`, defaults in :data:`DEFAULTS`; other
+    keys are ignored). ``1 - hazard`` is the joint's reliability, written as
+    ``keypoint_score`` with ``scores=True``. Returns [M, T, 25]."""
+    cfg = {k: sensor.get(k, DEFAULTS[k]) for k in SENSOR_KEYS}
+    if occ is None:
+        occ = occlusion_scores(X)
+    far = far_side_scores(X, cfg['far_side_threshold'])
+    return 1 - (1 - cfg['occlusion_hazard'] * occ) * (
+        1 - cfg['far_side_hazard'] * far)
+
+
 def corrupt_view(X: np.ndarray, rng: np.random.Generator,
                  **sensor) -> np.ndarray:
     """Kinect-like errors of one camera's view.
@@ -779,9 +795,7 @@ def corrupt_view(X: np.ndarray, rng: np.random.Generator,
     fail_mean_frames = cfg['fail_mean_frames']
     M, T, V, _ = X.shape
     occ = occlusion_scores(X)
-    far = far_side_scores(X, cfg['far_side_threshold'])
-    hazard = 1 - (1 - cfg['occlusion_hazard'] * occ) * (
-        1 - cfg['far_side_hazard'] * far)
+    hazard = failure_hazard(X, occ=occ, **cfg)
     hidden = occ > .5
     # failure process: shared draws per (person, limb, frame)
     draw = rng.random((M, T, 5))[:, :, _LIMB]
@@ -889,7 +903,8 @@ def sample_name(setup: int, camera: int, performer: int, replication: int,
             f'R{replication:03d}A{label + 1:03d}')
 
 
-def make_synthetic_multiview(seed: int = 0, **kw) -> Dict:
+def make_synthetic_multiview(seed: int = 0, scores: bool = False,
+                             **kw) -> Dict:
     """Build the dataset dict (see the module docstring).
 
     Keyword options and their defaults are in :data:`DEFAULTS`
@@ -897,6 +912,11 @@ def make_synthetic_multiview(seed: int = 0, **kw) -> Dict:
     ``num_setups``, ``min_frames``, ``max_frames``, ``missing_view_prob``,
     ``max_cut``, ``facing_sigma_deg`` and the sensor model of
     :func:`corrupt_view`). Raises ValueError on invalid options.
+
+    ``scores=True`` also writes ``keypoint_score`` float32 [M, T, 25], each
+    joint's reliability ``1 - hazard`` (:func:`failure_hazard`) in that view,
+    like a sensor's confidence; it draws no random numbers, so the
+    keypoints are the same as without it.
     """
     cfg = _check_kw(kw)
     sensor = {k: cfg[k] for k in SENSOR_KEYS}
@@ -944,6 +964,10 @@ def make_synthetic_multiview(seed: int = 0, **kw) -> Dict:
                             label=a,
                             keypoint=kp,
                             total_frames=kp.shape[1]))
+                    if scores:
+                        h = failure_hazard(X, **sensor)[:, a0:T - a1]
+                        annos[-1]['keypoint_score'] = np.ascontiguousarray(
+                            1 - h, dtype=np.float32)
     return dict(split=make_splits(annos), annotations=annos)
 
 
@@ -969,11 +993,12 @@ def make_splits(annos: Sequence[Dict]) -> Dict[str, List[str]]:
     return splits
 
 
-def write_synthetic_multiview(out: str, seed: int = 0, **kw) -> Dict:
+def write_synthetic_multiview(out: str, seed: int = 0, scores: bool = False,
+                              **kw) -> Dict:
     """Build the set, check every entry with ``validate_annotation`` and
     write it atomically to ``out`` (no file on failure). Returns the dict."""
     from .validation import validate_annotation
-    data = make_synthetic_multiview(seed=seed, **kw)
+    data = make_synthetic_multiview(seed=seed, scores=scores, **kw)
     K = dict(DEFAULTS, **kw)['num_classes']
     for a in data['annotations']:
         validate_annotation(a, out, num_joints=NUM_JOINTS, num_classes=K)

@@ -13,6 +13,12 @@ Written atomically: on any error no file is left.
         --out data/synthetic/ntu_mv.pkl --seed 0 \
         [--num-classes 20 --num-performers 20 --replications 2 --setups 2]
 
+``--scores`` (ViCoKD's co-visibility) adds ``keypoint_score`` [M, T, 25]
+per entry, the joint's reliability in that view (1 - the sensor model's
+failure hazard); the keypoints are those written without it. mmaction2's
+``GenSkeFeat`` refuses scores on 3D NTU data, so pipelines for this file
+wrap it in ``KeepKeypointScore`` (configs/vicokd).
+
 With ``--rgb`` (CMMVL), ``--out`` is a directory: every view is rendered
 into a small MJPG video (``<out>/videos/<frame_dir>.avi``, ``--size``
 pixels square) and ``<out>/rgbpose.pkl`` holds the 2D keypoints in pixels,
@@ -55,6 +61,10 @@ def parse_args(argv=None):
                    help='share of recordings that lack one camera')
     p.add_argument('--min-frames', type=int, default=DEFAULTS['min_frames'])
     p.add_argument('--max-frames', type=int, default=DEFAULTS['max_frames'])
+    p.add_argument('--scores', action='store_true',
+                   help='also write keypoint_score [M, T, 25] (each '
+                   'joint\'s reliability 1 - failure hazard); the keypoints '
+                   'stay the same')
     p.add_argument('--rgb', action='store_true',
                    help='render videos and 2D keypoints into the --out dir')
     p.add_argument('--size', type=int, default=32,
@@ -77,7 +87,8 @@ def main(argv=None):
             data = write_synthetic_rgb_multiview(
                 args.out, seed=args.seed, size=args.size, **kw)
         else:
-            data = write_synthetic_multiview(args.out, seed=args.seed, **kw)
+            data = write_synthetic_multiview(
+                args.out, seed=args.seed, scores=args.scores, **kw)
     except ValueError as e:
         sys.exit(f'make_synthetic_multiview: error: {e}')
     print(f'wrote {args.out} (seed {args.seed})')

@@ -1,11 +1,14 @@
 from .centre_normalize_3d import CentreNormalize3D
 from .frame_dir_to_filename import FrameDirToFilename
+from .keep_keypoint_score import KeepKeypointScore
+from .multi_hot_label import MultiHotLabel
 from .random_rot_3d import RandomRot3D
 from .random_scale_3d import RandomScale3D
 from .random_temporal_crop import RandomTemporalCrop
 from .sync_uniform_sample_frames import SyncUniformSampleFrames
 
 __all__ = [
-    'CentreNormalize3D', 'FrameDirToFilename', 'RandomRot3D',
+    'CentreNormalize3D', 'FrameDirToFilename', 'KeepKeypointScore',
+    'MultiHotLabel', 'RandomRot3D',
     'RandomScale3D', 'RandomTemporalCrop', 'SyncUniformSampleFrames'
 ]

@@ -2,3 +2,5 @@ from .dual_prototype_loss import DualPrototypeLoss  # noqa: F401
 from .fmrd_loss import FMRDLoss  # noqa: F401
 from .soft_target_kl_loss import SoftTargetKLLoss  # noqa: F401
 from .cross_view_simsiam_loss import CrossViewSimSiamLoss  # noqa: F401
+from .binary_soft_target_kl_loss import BinarySoftTargetKLLoss  # noqa: F401
+from .view_consistency_loss import ViewConsistencyLoss  # noqa: F401
