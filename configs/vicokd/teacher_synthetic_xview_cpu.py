@@ -5,7 +5,7 @@
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/vicokd.py',
     '../_base_/datasets/synthetic_xview_scores_cpu.py',
-    '../_base_/schedules/sgd_clip_cosine_12e.py'
+    '../_base_/schedules/sgd_clip_cosine_6e.py'
 ]
 embed_dims = 64
 model = dict(
@@ -18,9 +18,3 @@ model = dict(
     example_input=(2, 32, 25),
     cls_head=dict(num_classes=20, in_channels=embed_dims))
 train_dataloader = {{_base_.mv_train_dataloader}}
-train_cfg = dict(max_epochs=6, val_interval=3)
-param_scheduler = [
-    dict(
-        type='CosineAnnealingLR', eta_min=0, T_max=6, by_epoch=True,
-        convert_to_iter_based=True)
-]

@@ -9,7 +9,7 @@
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/models/vicokd_distiller.py',
     '../_base_/datasets/synthetic_xview_scores_cpu.py',
-    '../_base_/schedules/sgd_clip_cosine_12e.py'
+    '../_base_/schedules/sgd_clip_cosine_6e.py'
 ]
 embed_dims = 64
 model = dict(
@@ -28,9 +28,3 @@ model = dict(
     consistency_loss=dict(score_thr=0.7, min_visible=0.8),
     score_channel=6)
 train_dataloader = {{_base_.mv_train_dataloader}}
-train_cfg = dict(max_epochs=6, val_interval=3)
-param_scheduler = [
-    dict(
-        type='CosineAnnealingLR', eta_min=0, T_max=6, by_epoch=True,
-        convert_to_iter_based=True)
-]

@@ -9,6 +9,7 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from mmaction.registry import MODELS
+from ..recognizers.multiview_utils import merge_loss_weights
 from ..recognizers.vicokd_utils import joint_scores, per_view_labels
 from .teacher_utils import build_frozen_teacher
 
@@ -80,12 +81,8 @@ class ViCoKDDistiller(BaseModel):
             raise ValueError("feature_distance must be 'mse' or 'cosine', "
                              f'got {feature_distance!r}')
         self.feature_distance = feature_distance
-        self.loss_weights = dict(cls=1.0, token=1.0, embed=1.0)
-        unknown = set(loss_weights or {}) - set(self.loss_weights)
-        if unknown:
-            raise KeyError(f'unknown loss_weights {sorted(unknown)}; known: '
-                           f'{sorted(self.loss_weights)}')
-        self.loss_weights.update(loss_weights or {})
+        self.loss_weights = merge_loss_weights(
+            dict(cls=1.0, token=1.0, embed=1.0), loss_weights)
         student = copy.deepcopy(student)
         if not use_adapter:
             student['adapter'] = None

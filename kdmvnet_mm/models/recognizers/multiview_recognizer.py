@@ -7,7 +7,8 @@ from mmengine.model import BaseModel
 from torch import Tensor, nn
 
 from mmaction.registry import MODELS
-from .multiview_utils import (FEAT_LAYOUTS, masked_view_mean, pool_to_frames,
+from .multiview_utils import (FEAT_LAYOUTS, masked_view_mean,
+                              merge_loss_weights, pool_to_frames,
                               split_inputs)
 
 
@@ -82,13 +83,9 @@ class MultiViewRecognizer(BaseModel):
         self.neck = MODELS.build(neck) if neck else None
         self.cls_head = MODELS.build(cls_head)
         self.dpvic = MODELS.build(dpvic) if dpvic else None
-        self.loss_weights = dict(
-            dpvic=1.0, rate=0.1, smooth=0.05, sync=0.1, view_cls=0.0)
-        unknown = set(loss_weights or {}) - set(self.loss_weights)
-        if unknown:
-            raise KeyError(f'unknown loss_weights {sorted(unknown)}; known: '
-                           f'{sorted(self.loss_weights)}')
-        self.loss_weights.update(loss_weights or {})
+        self.loss_weights = merge_loss_weights(
+            dict(dpvic=1.0, rate=0.1, smooth=0.05, sync=0.1, view_cls=0.0),
+            loss_weights)
         if not 0.0 <= view_dropout < 1.0:
             raise ValueError(f'view_dropout must lie in [0, 1), got '
                              f'{view_dropout}')

@@ -1,5 +1,5 @@
 """Shape helpers shared by the multi-view recognizer and the distillers."""
-from typing import List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -56,3 +56,13 @@ def masked_view_mean(x: Tensor, mask: Tensor) -> Tensor:
     """Mean over the valid views: ``x [N, V, ...]``, ``mask [N, V]``."""
     w = mask.to(x.dtype).reshape(mask.shape + (1, ) * (x.dim() - 2))
     return (x * w).sum(1) / w.sum(1).clamp(min=1)
+
+
+def merge_loss_weights(defaults: Dict, given: Optional[Dict]) -> Dict:
+    """``defaults`` updated by the config's ``loss_weights``; a key that is
+    not a known term raises (a typo would silently weigh nothing)."""
+    unknown = set(given or {}) - set(defaults)
+    if unknown:
+        raise KeyError(f'unknown loss_weights {sorted(unknown)}; known: '
+                       f'{sorted(defaults)}')
+    return dict(defaults, **(given or {}))

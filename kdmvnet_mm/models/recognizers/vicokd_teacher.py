@@ -8,7 +8,8 @@ from torch import Tensor, nn
 
 from mmaction.registry import MODELS
 from ..utils.cross_modal_utils import sinusoidal_positions
-from .multiview_utils import FEAT_LAYOUTS, masked_view_mean, pool_to_frames
+from .multiview_utils import (FEAT_LAYOUTS, masked_view_mean,
+                              merge_loss_weights, pool_to_frames)
 from .vicokd_utils import check_modalities, per_view_labels, split_modalities
 
 
@@ -102,12 +103,8 @@ class ViCoKDTeacher(BaseModel):
             raise ValueError(
                 f'cls_head.in_channels={self.cls_head.in_channels} must '
                 f'equal embed_dims={embed_dims}')
-        self.loss_weights = dict(view_cls=0.0)
-        unknown = set(loss_weights or {}) - set(self.loss_weights)
-        if unknown:
-            raise KeyError(f'unknown loss_weights {sorted(unknown)}; known: '
-                           f'{sorted(self.loss_weights)}')
-        self.loss_weights.update(loss_weights or {})
+        self.loss_weights = merge_loss_weights(
+            dict(view_cls=0.0), loss_weights)
 
     @property
     def multi_label(self) -> bool:
