@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.kdmvnet_installed
 
-.PHONY: install test test-all demo nwucla-cpu nwucla-gpu clean
+.PHONY: install install-pose test test-all demo nwucla-cpu nwucla-gpu clean
 
 install: $(STAMP)
 
@@ -16,6 +16,27 @@ $(STAMP): setup.py
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# mmpose for tools/data/extract_2d_pose.py, in its own venv: `pip install
+# mmpose` fails (chumpy's setup.py imports pip), so mmpose, mmdet and
+# torchvision go in with --no-deps; their other needs are the `pose` extra.
+# torchvision 0.28.0 is the release for torch 2.13.0 (a CUDA build: its C++
+# ops do not load; compat.prepare_mmpose repairs the import).
+POSE_VENV ?= .venv-pose
+POSE_PY := $(POSE_VENV)/bin/python
+POSE_STAMP := $(POSE_VENV)/.kdmvnet_pose_installed
+
+install-pose: $(POSE_STAMP)
+
+$(POSE_STAMP): setup.py
+	test -x $(POSE_PY) || $(PYTHON) -m venv $(POSE_VENV)
+	$(POSE_PY) -m pip install -q --upgrade pip 'setuptools<81' wheel
+	$(POSE_PY) -m pip install -q torch==2.13.0
+	$(POSE_PY) -m pip install -q -e '.[pose]' pytest
+	$(POSE_PY) -m pip install -q --no-deps mmpose==1.3.2 mmdet==3.3.0 \
+		torchvision==0.28.0
+	$(POSE_PY) -c 'import kdmvnet_mm.compat as c; c.prepare_mmpose()'
+	touch $(POSE_STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests

@@ -23,5 +23,13 @@ setup(
     extras_require=dict(
         deploy=['onnx>=1.14', 'onnxruntime>=1.16'],
         tensorboard=['tensorboard'],
+        # What mmpose 1.3.2 and mmdet 3.3.0 need besides themselves. They
+        # and torchvision must be installed with --no-deps, which an extra
+        # cannot say (mmpose pulls chumpy, whose setup.py imports pip, and
+        # torchvision would replace the CPU torch): `make install-pose`.
+        # opencv-python >= 4.12 needs numpy 2 (see the numpy pin above).
+        pose=['json_tricks', 'munkres', 'six', 'scipy', 'pillow',
+              'opencv-python<4.12', 'xtcocotools>=1.12', 'pycocotools',
+              'shapely', 'terminaltables', 'tqdm'],
         dev=['pytest', 'onnx>=1.14', 'onnxruntime>=1.16', 'tensorboard']),
 )

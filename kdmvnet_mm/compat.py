@@ -126,3 +126,133 @@ def setup_cpu_distributed(cfg) -> None:
         type='MMDistributedDataParallel',
         device_ids=None,
         broadcast_buffers=False)
+
+
+# --------------------------------------------------------------- mmpose
+class _MissingMmcvOp:
+    """Stands for a compiled ``mmcv.ops`` op: importing, subclassing and
+    registering work; calling or instantiating raises."""
+
+    _op = '?'
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(
+            f'mmcv.ops.{self._op} needs the compiled ops of full mmcv; '
+            'mmcv-lite has none (the top-down pose path never calls it). '
+            'Detectors, RTMO, DEKR and deformable heads need full '
+            'mmcv==2.1.0 built from source.')
+
+
+class _MissingMmcvOpsModule(types.ModuleType):
+
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        op = type(name, (_MissingMmcvOp, ), dict(_op=name))
+        setattr(self, name, op)
+        return op
+
+
+class _MmcvOpsFinder:
+    """Meta-path finder serving ``mmcv.ops`` and every ``mmcv.ops.<x>``
+    submodule as a :class:`_MissingMmcvOpsModule`."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != 'mmcv.ops' and not name.startswith('mmcv.ops.'):
+            return None
+        import importlib.machinery
+        return importlib.machinery.ModuleSpec(
+            name, _MmcvOpsFinder, is_package=True)
+
+    @staticmethod
+    def create_module(spec):
+        mod = _MissingMmcvOpsModule(spec.name)
+        mod.__path__ = []
+        return mod
+
+    @staticmethod
+    def exec_module(module):
+        pass
+
+
+def _stub_mmcv_ops() -> None:
+    """mmcv-lite ships ``mmcv/ops/*.py`` without the compiled ``mmcv._ext``,
+    so ``import mmcv.ops`` raises ``No module named 'mmcv._ext'``; mmpose
+    1.3.2 imports it at module level (``edpose_head``: MultiScaleDeformable-
+    Attention) and so does mmdet 3.3.0 (``batched_nms``, ``roi_align``...),
+    which ``mmpose.models`` imports. Serve placeholders that raise
+    NotImplementedError naming the op when used. Skipped when the real
+    compiled ops load (full mmcv)."""
+    if _MmcvOpsFinder in sys.meta_path:
+        return
+    try:
+        import mmcv._ext  # noqa: F401
+        return
+    except ImportError:
+        pass
+    for name in [m for m in sys.modules if m == 'mmcv.ops'
+                 or m.startswith('mmcv.ops.')]:
+        del sys.modules[name]  # a half-imported real mmcv.ops
+    sys.meta_path.insert(0, _MmcvOpsFinder)
+    # mmcv-lite's transformer.py leaves MultiScaleDeformableAttention
+    # undefined when its ``mmcv.ops`` import fails, and mmdet.models (the
+    # detector path) imports the name from there.
+    bricks = sys.modules.get('mmcv.cnn.bricks.transformer')
+    if bricks is not None and not hasattr(bricks,
+                                          'MultiScaleDeformableAttention'):
+        from mmcv.ops import MultiScaleDeformableAttention
+        bricks.MultiScaleDeformableAttention = MultiScaleDeformableAttention
+
+
+def _stub_torchvision_meta_registrations() -> None:
+    """PyPI's torchvision 0.28.0 (the one matching torch 2.13.0) is a CUDA
+    build; on the CPU torch its ``_C.so`` fails to load, and then
+    ``import torchvision`` itself raises ``RuntimeError: operator
+    torchvision::nms does not exist`` while ``_meta_registrations``
+    registers fake kernels for the missing ops (download.pytorch.org's CPU
+    wheel is unreachable here). Skip that module so the pure-Python parts
+    import; the C++ ops
+    (nms, roi_align) still raise torchvision's "Couldn't load custom C++
+    ops" when called. The top-down pose path never calls them."""
+    import importlib.machinery
+    import importlib.util
+    import os.path as osp
+    if 'torchvision' in sys.modules:
+        return
+    spec = importlib.util.find_spec('torchvision')
+    if spec is None:
+        return
+    import torch
+    # torchvision/extension.py's probe, without importing the package.
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        lib = osp.join(spec.submodule_search_locations[0], '_C' + suffix)
+        if osp.exists(lib):
+            try:
+                torch.ops.load_library(lib)
+                return  # a CPU-compatible build: nothing to repair
+            except (ImportError, OSError):
+                break
+    name = 'torchvision._meta_registrations'
+    sys.modules.setdefault(name, types.ModuleType(name))
+
+
+def prepare_mmpose():
+    """Import and return ``mmpose`` after the two repairs it needs on this
+    stack (mmcv-lite, CPU torch); raise ImportError naming the cause when
+    mmpose is not installed (``make install-pose``)."""
+    import importlib.util
+    if importlib.util.find_spec('mmpose') is None:
+        # nothing to repair for, and the repairs would change mmcv.ops
+        raise ImportError('mmpose is not installed; install it with '
+                          '`make install-pose` (README: "Pose extraction")')
+    _stub_torchvision_meta_registrations()
+    _stub_mmcv_ops()
+    try:
+        import mmpose
+        import mmpose.apis  # noqa: F401  (imports models, heads, mmdet)
+    except ImportError as e:
+        raise ImportError(
+            f'mmpose is not usable ({e}); install it with `make install-pose`'
+            ' (README: "Pose extraction")') from e
+    return mmpose
