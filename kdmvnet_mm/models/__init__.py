@@ -1,2 +1,2 @@
 from . import (backbones, data_preprocessors, distillers,  # noqa: F401
-               heads, losses, necks, recognizers, utils)
+               heads, losses, necks, recognizers, selfsup, utils)

@@ -1,0 +1,1 @@
+from .cross_view_mutual_learner import CrossViewMutualLearner  # noqa: F401
