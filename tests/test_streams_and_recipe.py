@@ -32,6 +32,14 @@ def test_set_stream_changes_every_loader(path, stream):
             if t['type'] == 'GenSkeFeat'] == [['j']]
 
 
+def test_set_stream_changes_top_level_pipelines():
+    # tools/cache_teacher.py builds its dataset from mv_test_pipeline
+    cfg = set_stream(Config.fromfile(CFGS[1]), ['b'])
+    for key in ('mv_test_pipeline', 'mv_train_pipeline'):
+        assert [t['feats'] for t in cfg[key]
+                if t['type'] == 'GenSkeFeat'] == [['b']], key
+
+
 def test_bone_stream_feeds_bones_through_the_real_pipeline():
     cfg = Config.fromfile(CFGS[0])
     joint = Compose(cfg.val_dataloader.dataset.pipeline)(_sample())

@@ -102,22 +102,30 @@ def cache_teacher(teacher, dataset, batch_size=8, progress=True):
         logits=torch.cat(logits))
 
 
+def write_cache(cfg, checkpoint, out, split=None, batch_size=8,
+                progress=True):
+    """Cache the teacher of ``cfg`` (with ``checkpoint``) into ``out``
+    (written atomically); returns the cache."""
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    teacher = build_frozen_teacher(cfg.model, checkpoint)
+    dataset = build_cache_dataset(cfg, split)
+    cache = cache_teacher(teacher, dataset, batch_size, progress)
+    cache['meta'] = dict(
+        config=cfg.filename, checkpoint=checkpoint,
+        split=dataset.split, view_slots=list(dataset.view_slots))
+    with atomic_write(out) as f:
+        torch.save(cache, f)
+    print(f'\nwrote {out}: {len(cache["recordings"])} recordings, '
+          f'views {dataset.view_slots}, D={cache["z_views"].shape[-1]}')
+    return cache
+
+
 def main(argv=None):
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmaction'))
-    teacher = build_frozen_teacher(cfg.model, args.checkpoint)
-    dataset = build_cache_dataset(cfg, args.split)
-    cache = cache_teacher(teacher, dataset, args.batch_size)
-    cache['meta'] = dict(
-        config=args.config, checkpoint=args.checkpoint,
-        split=dataset.split, view_slots=list(dataset.view_slots))
-    with atomic_write(args.out) as f:
-        torch.save(cache, f)
-    print(f'\nwrote {args.out}: {len(cache["recordings"])} recordings, '
-          f'views {dataset.view_slots}, D={cache["z_views"].shape[-1]}')
+    write_cache(cfg, args.checkpoint, args.out, args.split, args.batch_size)
 
 
 if __name__ == '__main__':

@@ -1,14 +1,17 @@
 """N-UCLA cross-view recipe in one command: convert, train, distil, test.
 
     python tools/nwucla_recipe.py --preset cpu --work-dir work_dirs/nwucla_cpu
-        [--streams j,b,jm] [--models baseline,teacher,student]
+        [--streams j,b,jm] [--models baseline,teacher,student] [--online-teacher]
         [--src ../shared/data/nwucla/all_sqe.tar.xz] [--data data/nwucla/nwucla.pkl]
 
 1. converts the N-UCLA JSON archive to ``--data`` when it is absent;
 2. for every stream (joint ``j``, bone ``b``, joint motion ``jm``, bone
    motion ``bm``): trains the single-view ST-GCN++ baseline on v01+v02, the
-   multi-view teacher on v01+v02 of each recording together, and the
-   single-view student distilled from that stream's teacher;
+   multi-view teacher on v01+v02 of each recording together, caches the
+   teacher's outputs on every training recording
+   (``tools/cache_teacher.py``; ``--online-teacher`` runs the teacher in
+   every step instead) and trains the single-view student distilled from
+   it (the student's time includes the caching);
 3. tests each model single-view on v03 (its last checkpoint) and, with more
    than one stream, fuses the streams' scores (equal weights);
 4. writes ``report.md``, ``results.json`` and the student's per-class
@@ -36,6 +39,7 @@ from kdmvnet_mm.evaluation import (fuse_scores, fusion_report,  # noqa: E402
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from kdmvnet_mm.visualization import (confusion_matrix,  # noqa: E402
                                       plot_confusion)
+from tools.cache_teacher import write_cache  # noqa: E402
 
 CONFIGS = dict(
     baseline='configs/baselines/stgcnpp_nwucla_xview{}.py',
@@ -44,6 +48,18 @@ CONFIGS = dict(
 # Published single-view top-1 on v03 (DESIGN.md §6).
 ANCHORS = (('CTR-GCN', 96.5), ('InfoGCN', 97.0), ('KD-MVNet', 97.0),
            ('SkateFormer', 98.3))
+
+
+def cache_stream_teacher(stream, args, suffix):
+    """Cache the stream's trained teacher over the training recordings;
+    returns the cache file (rewritten every run, so never stale)."""
+    wd = osp.join(args.work_dir, stream, 'teacher')
+    cfg = load_experiment_cfg(CONFIGS['teacher'].format(suffix), wd,
+                              f'nwucla_{stream}_teacher', args.data)
+    set_stream(cfg, [stream])
+    out = osp.join(wd, 'teacher_cache.pth')
+    write_cache(cfg, wd, out, progress=False)
+    return out
 
 
 def run_stream(stream, models, args, suffix):
@@ -55,9 +71,16 @@ def run_stream(stream, models, args, suffix):
         if args.epochs:
             opts.update({'train_cfg.max_epochs': args.epochs,
                          'train_cfg.val_interval': args.epochs})
-        if model == 'student':
+        cache_s = 0.0
+        if model == 'student' and args.online_teacher:
             opts['model.teacher_ckpt'] = osp.join(args.work_dir, stream,
                                                   'teacher')
+        elif model == 'student':
+            t0 = time.time()
+            opts.update({'model.teacher_cache': cache_stream_teacher(
+                stream, args, suffix), 'model.teacher': None,
+                'model.teacher_ckpt': None})
+            cache_s = time.time() - t0
         cfg = load_experiment_cfg(CONFIGS[model].format(suffix), wd,
                                   f'nwucla_{stream}_{model}', args.data,
                                   opts, seed=args.seed)
@@ -66,6 +89,7 @@ def run_stream(stream, models, args, suffix):
         res = train_and_test(cfg, split='xview_val',
                              dump=osp.join(wd, 'test_preds.pkl'))
         res['top1'] = res['top1']['C3']
+        res['train_s'] += cache_s
         out[model] = res
         print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
               f'({res["train_s"]:.0f} s)', flush=True)
@@ -115,6 +139,9 @@ def main(argv=None):
     p.add_argument('--src', default='../shared/data/nwucla/all_sqe.tar.xz')
     p.add_argument('--data', default='data/nwucla/nwucla.pkl')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--online-teacher', action='store_true',
+                   help='run the teacher in every student step instead of '
+                   'caching it once (exact under augmentation, slower)')
     p.add_argument('--epochs', type=int, default=None,
                    help='override the presets\' epochs (quick checks; the '
                    'cosine schedule is cut, not rescaled)')

@@ -31,4 +31,10 @@ def set_stream(cfg: Config, feats: Sequence[str]) -> Config:
                              f'so stream {feats} cannot be set')
         for t in steps:
             t['feats'] = feats
+    # top-level pipelines too: tools/cache_teacher.py reads mv_test_pipeline
+    for key, value in cfg.items():
+        if key.endswith('pipeline') and isinstance(value, list):
+            for t in value:
+                if isinstance(t, dict) and t.get('type') == 'GenSkeFeat':
+                    t['feats'] = feats
     return cfg
