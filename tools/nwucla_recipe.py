@@ -1,8 +1,9 @@
 """N-UCLA cross-view recipe in one command: convert, train, distil, test.
 
     python tools/nwucla_recipe.py --preset cpu --work-dir work_dirs/nwucla_cpu
-        [--streams j,b,jm] [--models baseline,teacher,student] [--online-teacher]
-        [--src ../shared/data/nwucla/all_sqe.tar.xz] [--data data/nwucla/nwucla.pkl]
+        [--streams j,b,jm] [--models baseline,teacher,student]
+        [--online-teacher] [--src ../shared/data/nwucla/all_sqe.tar.xz]
+        [--data data/nwucla/nwucla.pkl]
 
 1. converts the N-UCLA JSON archive to ``--data`` when it is absent;
 2. for every stream (joint ``j``, bone ``b``, joint motion ``jm``, bone
