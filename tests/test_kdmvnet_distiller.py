@@ -177,6 +177,42 @@ def test_extracted_student_loads_without_teacher(tmp_path):
         extract(str(tmp_path / 'x.pth'))
 
 
+def test_student_backbone_starts_from_the_teacher(tmp_path):
+    model = distiller(tmp_path, init_student_from_teacher=('backbone', ))
+    ref = torch.load(tmp_path / 'teacher.pth')['state_dict']
+    ref = {k[9:]: v for k, v in ref.items() if k.startswith('backbone.')}
+
+    def same(m):
+        return all(torch.equal(v, ref[k]) for k, v in m.state_dict().items())
+
+    assert same(model.student.backbone)
+    model.init_weights()  # what the Runner does before training
+    assert same(model.student.backbone)
+    # the rest of the student keeps its own init
+    plain = distiller(tmp_path)
+    assert not same(plain.student.backbone)
+    # with a cache, the checkpoint the cache records is used
+    torch.save(dict(recordings=[], view_ids=[], view_mask=[],
+                    z_views=torch.zeros(0, 3, 32), logits=torch.zeros(0, 5),
+                    meta=dict(checkpoint=str(tmp_path / 'teacher.pth'))),
+               tmp_path / 'c.pth')
+    cached = distiller(tmp_path, teacher=None, teacher_ckpt=None,
+                       teacher_cache=str(tmp_path / 'c.pth'),
+                       init_student_from_teacher=('backbone', ))
+    assert same(cached.student.backbone)
+    # a backbone of another size fails naming the keys
+    small = dict(STUDENT, backbone=dict(STUDENT['backbone'], base_channels=16))
+    with pytest.raises(ValueError,
+                       match=r'teacher.pth does not match.*mismatch \[gcn'):
+        distiller(tmp_path, student=small,
+                  init_student_from_teacher=('backbone', ))
+    with pytest.raises(ValueError, match="no submodule 'trunk'"):
+        distiller(tmp_path, init_student_from_teacher=('trunk', ))
+    with pytest.raises(ValueError, match='needs teacher_ckpt'):
+        distiller(tmp_path, teacher=None, teacher_ckpt=None,
+                  init_student_from_teacher=('backbone', ))
+
+
 @pytest.mark.parametrize(
     'cfg', sorted(glob.glob('configs/kdmvnet/student_*.py')))
 def test_student_configs_build_and_step(cfg, tmp_path):

@@ -12,7 +12,8 @@
    teacher's outputs on every training recording
    (``tools/cache_teacher.py``; ``--online-teacher`` runs the teacher in
    every step instead) and trains the single-view student distilled from
-   it (the student's time includes the caching);
+   it (the student's time includes the caching; the CPU preset's student
+   starts from the teacher's backbone, ``init_student_from_teacher``);
 3. tests each model single-view on v03 (its last checkpoint) and, with more
    than one stream, fuses the streams' scores (equal weights);
 4. writes ``report.md``, ``results.json`` and the student's per-class

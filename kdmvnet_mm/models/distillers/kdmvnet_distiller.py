@@ -1,5 +1,5 @@
 """KD-MVNet: a single-view student distilled from a frozen multi-view teacher."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -7,7 +7,8 @@ from torch import Tensor
 
 from mmaction.registry import MODELS
 from ..recognizers.multiview_utils import split_inputs
-from .teacher_utils import build_frozen_teacher, load_teacher_cache
+from .teacher_utils import (build_frozen_teacher, load_state_strict,
+                            load_teacher_cache)
 
 
 @MODELS.register_module()
@@ -40,6 +41,13 @@ class KDMVNetDistiller(BaseModel):
     recording, so it equals the online teacher exactly when the training
     pipeline feeds the teacher that same clip (no random sampling or
     augmentation); otherwise it is an approximation.
+
+    ``init_student_from_teacher`` names student submodules (e.g.
+    ``('backbone',)``) that start from the teacher checkpoint's weights
+    instead of a random init, when both have the same architecture: the
+    student then fine-tunes the backbone that multi-view training shaped.
+    The checkpoint is ``teacher_ckpt`` or, with a cache and no
+    ``teacher_ckpt``, the one the cache records; keys must match exactly.
     """
 
     def __init__(self,
@@ -51,6 +59,7 @@ class KDMVNetDistiller(BaseModel):
                      type='SoftTargetKLLoss', temperature=4.0),
                  feature_loss: Optional[Dict] = dict(type='FMRDLoss'),
                  student_views: str = 'all',
+                 init_student_from_teacher: Sequence[str] = (),
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         if data_preprocessor is None:
@@ -71,9 +80,28 @@ class KDMVNetDistiller(BaseModel):
                 raise ValueError('KDMVNetDistiller needs teacher_ckpt with a '
                                  'teacher config (or a teacher_cache)')
             self.teacher = build_frozen_teacher(teacher, teacher_ckpt)
+        if init_student_from_teacher:
+            self._init_student_from(teacher_ckpt, init_student_from_teacher)
         self.logit_loss = MODELS.build(logit_loss) if logit_loss else None
         self.feature_loss = MODELS.build(feature_loss) \
             if feature_loss else None
+
+    def _init_student_from(self, teacher_ckpt, names) -> None:
+        ckpt = teacher_ckpt
+        if ckpt is None and self.cache is not None:
+            ckpt = self.cache.get('meta', {}).get('checkpoint')
+        if not ckpt:
+            raise ValueError('init_student_from_teacher needs teacher_ckpt '
+                             '(or a teacher_cache that records it)')
+        for name in names:
+            module = getattr(self.student, name, None)
+            if not isinstance(module, torch.nn.Module):
+                raise ValueError('init_student_from_teacher: the student has '
+                                 f'no submodule {name!r}')
+            load_state_strict(module, ckpt, prefix=name + '.')
+            # mmengine's init_weights skips modules marked initialised, so
+            # the Runner keeps the copied weights.
+            module._is_init = True
 
     def train(self, mode: bool = True):
         super().train(mode)
