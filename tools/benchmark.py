@@ -149,8 +149,8 @@ def step_ratios(cfgs, args, work: str):
     online = time_steps(online_model, online_opt, mv_batches, dev)
     del online_model, online_opt
     cached_cfg = copy.deepcopy(s_cfg)
-    cached_cfg.model.update(teacher=None, teacher_ckpt=None,
-                            teacher_cache=cfgs['cache'])
+    # teacher_ckpt stays: the student's backbone may start from it
+    cached_cfg.model.update(teacher=None, teacher_cache=cfgs['cache'])
     cached_model, cached_opt = train_setup(cached_cfg, dev)
     cached = time_steps(cached_model, cached_opt, mv_batches, dev)
     recs = len(mv_batches[0]['data_samples'])
