@@ -2,7 +2,8 @@
 
     python tools/nwucla_recipe.py --preset cpu --work-dir work_dirs/nwucla_cpu
         [--streams j,b,jm] [--models baseline,teacher,student]
-        [--online-teacher] [--src ../shared/data/nwucla/all_sqe.tar.xz]
+        [--online-teacher] [--jobs 2]
+        [--src ../shared/data/nwucla/all_sqe.tar.xz]
         [--data data/nwucla/nwucla.pkl]
 
 1. converts the N-UCLA JSON archive to ``--data`` when it is absent;
@@ -13,7 +14,10 @@
    (``tools/cache_teacher.py``; ``--online-teacher`` runs the teacher in
    every step instead) and trains the single-view student distilled from
    it (the student's time includes the caching; the CPU preset's student
-   starts from the teacher's backbone, ``init_student_from_teacher``);
+   starts from the teacher's backbone, ``init_student_from_teacher``).
+   Independent runs go side by side, ``--jobs`` at a time (default 2 on
+   2+ cores): every baseline and teacher, then the students of the
+   streams;
 3. tests each model single-view on v03 (its last checkpoint) and, with more
    than one stream, fuses the streams' scores (equal weights);
 4. writes ``report.md``, ``results.json`` and the student's per-class
@@ -33,7 +37,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import kdmvnet_mm  # noqa: E402,F401
 from kdmvnet_mm.apis import (STREAMS, load_experiment_cfg,  # noqa: E402
-                             set_stream, train_and_test)
+                             set_stream, train_and_test_jobs)
 from kdmvnet_mm.datasets.converters import (NWUCLA_CLASSES,  # noqa: E402
                                             convert_nwucla)
 from kdmvnet_mm.evaluation import (fuse_scores, fusion_report,  # noqa: E402
@@ -64,37 +68,61 @@ def cache_stream_teacher(stream, args, suffix):
     return out
 
 
-def run_stream(stream, models, args, suffix):
-    """Train and test every model on one stream; {model: result}."""
+def model_cfg(stream, model, args, suffix, opts):
+    wd = osp.join(args.work_dir, stream, model)
+    if args.epochs:
+        opts = dict(opts, **{'train_cfg.max_epochs': args.epochs,
+                             'train_cfg.val_interval': args.epochs})
+    cfg = load_experiment_cfg(CONFIGS[model].format(suffix), wd,
+                              f'nwucla_{stream}_{model}', args.data, opts,
+                              seed=args.seed)
+    set_stream(cfg, [stream])
+    return cfg
+
+
+def train_all(runs, args):
+    """Train and test ``runs`` ([(stream, model, cfg, extra_s)]),
+    ``args.jobs`` at a time; {(stream, model): result}."""
+    print('[nwucla] training ' + ', '.join(f'{s}/{m}' for s, m, _, _ in runs)
+          + f' ({args.jobs} at a time)', flush=True)
+    results = train_and_test_jobs(
+        [dict(cfg=cfg, split='xview_val',
+              dump=osp.join(cfg.work_dir, 'test_preds.pkl'))
+         for _, _, cfg, _ in runs], workers=args.jobs)
     out = {}
-    for model in models:
-        wd = osp.join(args.work_dir, stream, model)
-        opts = {}
-        if args.epochs:
-            opts.update({'train_cfg.max_epochs': args.epochs,
-                         'train_cfg.val_interval': args.epochs})
-        cache_s = 0.0
-        if model == 'student' and args.online_teacher:
-            opts['model.teacher_ckpt'] = osp.join(args.work_dir, stream,
-                                                  'teacher')
-        elif model == 'student':
-            t0 = time.time()
-            opts.update({'model.teacher_cache': cache_stream_teacher(
-                stream, args, suffix), 'model.teacher': None,
-                'model.teacher_ckpt': None})
-            cache_s = time.time() - t0
-        cfg = load_experiment_cfg(CONFIGS[model].format(suffix), wd,
-                                  f'nwucla_{stream}_{model}', args.data,
-                                  opts, seed=args.seed)
-        set_stream(cfg, [stream])
-        print(f'[nwucla] {stream}/{model}: training', flush=True)
-        res = train_and_test(cfg, split='xview_val',
-                             dump=osp.join(wd, 'test_preds.pkl'))
+    for (stream, model, _, extra_s), res in zip(runs, results):
         res['top1'] = res['top1']['C3']
-        res['train_s'] += cache_s
-        out[model] = res
+        res['train_s'] += extra_s
+        out[stream, model] = res
         print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
               f'({res["train_s"]:.0f} s)', flush=True)
+    return out
+
+
+def run_streams(streams, models, args, suffix):
+    """Baselines and teachers of every stream side by side, then the
+    students (they need their stream's teacher); {(stream, model): result}.
+    """
+    out = train_all([(s, m, model_cfg(s, m, args, suffix, {}), 0.0)
+                     for s in streams for m in models if m != 'student'],
+                    args)
+    if 'student' not in models:
+        return out
+    students = []
+    for stream in streams:
+        if args.online_teacher:
+            opts, cache_s = {'model.teacher_ckpt': osp.join(
+                args.work_dir, stream, 'teacher')}, 0.0
+        else:
+            t0 = time.time()
+            opts = {'model.teacher_cache': cache_stream_teacher(
+                stream, args, suffix), 'model.teacher': None,
+                'model.teacher_ckpt': None}
+            cache_s = time.time() - t0
+        students.append((stream, 'student',
+                         model_cfg(stream, 'student', args, suffix, opts),
+                         cache_s))
+    out.update(train_all(students, args))
     return out
 
 
@@ -107,7 +135,7 @@ def fuse(streams, model, args):
     return scores, labels
 
 
-def write_report(path, rows, streams, preset):
+def write_report(path, rows, streams, preset, jobs):
     head = ['model'] + [f'{s} top-1' for s in streams]
     if len(streams) > 1:
         head.append('fused top-1')
@@ -123,7 +151,8 @@ def write_report(path, rows, streams, preset):
     anchors = ', '.join(f'{n} {a}' for n, a in ANCHORS)
     text = [f'# N-UCLA cross-view ({preset} preset)', '',
             'Single-view top-1 (%) on v03; trained on v01+v02. Train time '
-            'sums the streams.', ''] + lines + [
+            'sums the streams; independent runs trained side by side '
+            f'({jobs} at a time).', ''] + lines + [
                 '', f'Published single-view top-1: {anchors}.', '',
                 '![student confusion](student_confusion.png)', '']
     with atomic_write(path, 'w') as f:
@@ -141,6 +170,10 @@ def main(argv=None):
     p.add_argument('--src', default='../shared/data/nwucla/all_sqe.tar.xz')
     p.add_argument('--data', default='data/nwucla/nwucla.pkl')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--jobs', type=int, default=min(2, os.cpu_count() or 1),
+                   help='independent runs (the baselines and teachers, then '
+                   'the students of different streams) side by side, one '
+                   'process each')
     p.add_argument('--online-teacher', action='store_true',
                    help='run the teacher in every student step instead of '
                    'caching it once (exact under augmentation, slower)')
@@ -166,8 +199,8 @@ def main(argv=None):
 
     suffix = '_cpu' if args.preset == 'cpu' else ''
     t0 = time.time()
-    per_stream = {s: run_stream(s, models, args, suffix) for s in streams}
-    rows = {m: {s: per_stream[s][m] for s in streams} for m in models}
+    results = run_streams(streams, models, args, suffix)
+    rows = {m: {s: results[s, m] for s in streams} for m in models}
     # One stream's scores pass through unchanged (softmax keeps the argmax).
     fused = {m: fuse(streams, m, args) for m in models}
     if len(streams) > 1:
@@ -180,7 +213,7 @@ def main(argv=None):
             osp.join(args.work_dir, 'student_confusion.png'),
             f'student on v03 ({"+".join(streams)})', NWUCLA_CLASSES)
     table = write_report(osp.join(args.work_dir, 'report.md'), rows,
-                         streams, args.preset)
+                         streams, args.preset, args.jobs)
     with atomic_write(osp.join(args.work_dir, 'results.json'), 'w') as f:
         json.dump({m: {s: (r if isinstance(r, float) else
                            dict(top1=r['top1'], train_s=r['train_s']))
