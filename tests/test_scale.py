@@ -1,5 +1,6 @@
 """Scale and resume on a small generated synthetic set: two gloo processes
-through tools/dist_train.sh, and --resume repeating an uninterrupted run."""
+through tools/dist_train.sh, and --resume repeating an uninterrupted run;
+also the tools that read the trained teacher (cache, gate plot)."""
 import glob
 import json
 import math
@@ -167,3 +168,43 @@ def test_resume_repeats_the_uninterrupted_run(kind, synth, teacher,
     differ = [k for k in a if not torch.equal(a[k], b[k])]
     assert not differ, f'{len(differ)} of {len(a)} tensors differ: ' \
         f'{differ[:5]}'
+
+
+def test_cache_for_student_writes_the_tools_cache(synth, teacher, tmp_path):
+    """The demo's and recipe's helper caches into the teacher's work dir
+    what tools/cache_teacher.py writes, and returns the student options."""
+    import shutil
+    from mmengine.config import Config
+    wd = str(tmp_path / 'teacher')
+    shutil.copytree(teacher['work_dir'], wd)
+    # last_checkpoint holds the original path; the helper reads it as is
+    cfg = Config.fromfile(TEACHER)
+    cfg.train_dataloader.dataset.ann_file = synth
+    options, seconds = cache_teacher.cache_for_student(cfg, wd)
+    out = osp.join(wd, 'teacher_cache.pth')
+    assert options == {'model.teacher': None, 'model.teacher_ckpt': None,
+                       'model.teacher_cache': out}
+    assert seconds > 0
+    ref = str(tmp_path / 'ref.pth')
+    cache_teacher.main([TEACHER, teacher['work_dir'], '--out', ref,
+                        '--cfg-options',
+                        f'train_dataloader.dataset.ann_file={synth}'])
+    a, b = torch.load(out), torch.load(ref)
+    assert a['recordings'] == b['recordings']
+    assert len(a['recordings']) == teacher['num_recordings']
+    for k in ('view_ids', 'view_mask', 'z_views', 'consensus', 'logits'):
+        assert torch.equal(a[k], b[k]), k
+
+
+def test_plot_gates_draws_a_trained_teachers_gates(synth, teacher, tmp_path):
+    from tools.analysis import plot_gates
+    ann = f'test_dataloader.dataset.ann_file={synth}'
+    out = tmp_path / 'gates.png'
+    plot_gates.main([TEACHER, teacher['work_dir'] + '/epoch_2.pth',
+                     '--out', str(out), '--cfg-options', ann])
+    assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    with pytest.raises(IndexError, match='dataset has'):
+        plot_gates.main([TEACHER, teacher['work_dir'] + '/epoch_2.pth',
+                         '--index', '100000', '--out',
+                         str(tmp_path / 'no.png'), '--cfg-options', ann])
+    assert not (tmp_path / 'no.png').exists()

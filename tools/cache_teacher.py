@@ -28,6 +28,7 @@ import argparse
 import copy
 import os.path as osp
 import sys
+import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -118,6 +119,19 @@ def write_cache(cfg, checkpoint, out, split=None, batch_size=8,
     print(f'\nwrote {out}: {len(cache["recordings"])} recordings, '
           f'views {dataset.view_slots}, D={cache["z_views"].shape[-1]}')
     return cache
+
+
+def cache_for_student(cfg, teacher_dir):
+    """Cache the teacher trained in ``teacher_dir`` (its config ``cfg``)
+    into ``<teacher_dir>/teacher_cache.pth``, rewritten every call so it is
+    never stale. Returns the options that make a student config train from
+    it, and the seconds the caching took (part of the student's cost)."""
+    t0 = time.time()
+    out = osp.join(teacher_dir, 'teacher_cache.pth')
+    write_cache(cfg, teacher_dir, out, progress=False)
+    opts = {'model.teacher': None, 'model.teacher_ckpt': None,
+            'model.teacher_cache': out}
+    return opts, time.time() - t0
 
 
 def main(argv=None):

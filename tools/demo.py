@@ -35,7 +35,7 @@ from kdmvnet_mm.apis import (load_experiment_cfg, test_all_views,  # noqa: E402
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from kdmvnet_mm.visualization import (confusion_matrix,  # noqa: E402
                                       plot_confusion, plot_per_view_accuracy)
-from tools.cache_teacher import write_cache  # noqa: E402
+from tools.cache_teacher import cache_for_student  # noqa: E402
 
 RUNS = [
     ('baseline', 'configs/baselines/stgcnpp_synthetic_xview_cpu.py'),
@@ -124,14 +124,9 @@ def main(argv=None):
         osp.join(wd, 'teacher', 'test_mv'), 'demo_teacher_test_mv')
 
     # the teacher runs once per training recording, not every step
-    t0 = time.time()
-    cache = osp.join(wd, 'teacher', 'teacher_cache.pth')
-    write_cache(cfgs['teacher'], osp.join(wd, 'teacher'), cache,
-                progress=False)
-    cache_s = time.time() - t0
-    cfgs['student'].merge_from_dict({
-        'model.teacher': None, 'model.teacher_ckpt': None,
-        'model.teacher_cache': cache})
+    cache_opts, cache_s = cache_for_student(cfgs['teacher'],
+                                            osp.join(wd, 'teacher'))
+    cfgs['student'].merge_from_dict(cache_opts)
     print(f'[demo] training student: {RUNS[2][1]}', flush=True)
     res = train_and_test(cfgs['student'],
                          dump=osp.join(wd, 'student', 'test_preds.pkl'))

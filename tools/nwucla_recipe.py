@@ -45,7 +45,7 @@ from kdmvnet_mm.evaluation import (fuse_scores, fusion_report,  # noqa: E402
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from kdmvnet_mm.visualization import (confusion_matrix,  # noqa: E402
                                       plot_confusion)
-from tools.cache_teacher import write_cache  # noqa: E402
+from tools.cache_teacher import cache_for_student  # noqa: E402
 
 CONFIGS = dict(
     baseline='configs/baselines/stgcnpp_nwucla_xview{}.py',
@@ -54,18 +54,6 @@ CONFIGS = dict(
 # Published single-view top-1 on v03 (DESIGN.md §6).
 ANCHORS = (('CTR-GCN', 96.5), ('InfoGCN', 97.0), ('KD-MVNet', 97.0),
            ('SkateFormer', 98.3))
-
-
-def cache_stream_teacher(stream, args, suffix):
-    """Cache the stream's trained teacher over the training recordings;
-    returns the cache file (rewritten every run, so never stale)."""
-    wd = osp.join(args.work_dir, stream, 'teacher')
-    cfg = load_experiment_cfg(CONFIGS['teacher'].format(suffix), wd,
-                              f'nwucla_{stream}_teacher', args.data)
-    set_stream(cfg, [stream])
-    out = osp.join(wd, 'teacher_cache.pth')
-    write_cache(cfg, wd, out, progress=False)
-    return out
 
 
 def model_cfg(stream, model, args, suffix, opts):
@@ -83,6 +71,8 @@ def model_cfg(stream, model, args, suffix, opts):
 def train_all(runs, args):
     """Train and test ``runs`` ([(stream, model, cfg, extra_s)]),
     ``args.jobs`` at a time; {(stream, model): result}."""
+    if not runs:
+        return {}
     print('[nwucla] training ' + ', '.join(f'{s}/{m}' for s, m, _, _ in runs)
           + f' ({args.jobs} at a time)', flush=True)
     results = train_and_test_jobs(
@@ -114,11 +104,9 @@ def run_streams(streams, models, args, suffix):
             opts, cache_s = {'model.teacher_ckpt': osp.join(
                 args.work_dir, stream, 'teacher')}, 0.0
         else:
-            t0 = time.time()
-            opts = {'model.teacher_cache': cache_stream_teacher(
-                stream, args, suffix), 'model.teacher': None,
-                'model.teacher_ckpt': None}
-            cache_s = time.time() - t0
+            opts, cache_s = cache_for_student(
+                model_cfg(stream, 'teacher', args, suffix, {}),
+                osp.join(args.work_dir, stream, 'teacher'))
         students.append((stream, 'student',
                          model_cfg(stream, 'student', args, suffix, opts),
                          cache_s))
