@@ -112,15 +112,15 @@ def main(argv=None):
     first = ('baseline', 'teacher')
     print(f'[demo] training {" and ".join(first)} ({args.jobs} at a time)',
           flush=True)
-    results = train_and_test_jobs(
+    results = dict(zip(first, train_and_test_jobs(
         [dict(cfg=cfgs[n], dump=osp.join(wd, n, 'test_preds.pkl'))
-         for n in first], workers=args.jobs)
-    for name, res in zip(first, results):
+         for n in first], workers=args.jobs)))
+    for name, res in results.items():
         rows[name], times[name] = res['top1'], res['train_s']
         print(f'[demo] {name}: trained in {times[name]:.0f} s, top-1 per '
               f'camera {rows[name]}', flush=True)
     all_views['teacher'] = test_all_views(
-        cfgs['teacher'], results[1]['ckpt'],
+        cfgs['teacher'], results['teacher']['ckpt'],
         osp.join(wd, 'teacher', 'test_mv'), 'demo_teacher_test_mv')
 
     # the teacher runs once per training recording, not every step

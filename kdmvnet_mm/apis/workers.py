@@ -37,25 +37,25 @@ def train_and_test_jobs(jobs: List[Dict], workers: int = 1) -> List[Dict]:
     ``cpu_count // workers`` torch threads, its console output going to
     ``<work_dir>/train_console.log``; results come back in job order and a
     failed job raises naming its config and that log."""
+    calls = [(j['cfg'], j.get('split', 'xsub_val'), j.get('dump'))
+             for j in jobs]
     if workers <= 1 or len(jobs) <= 1:
-        return [train_and_test(j['cfg'], j.get('split', 'xsub_val'),
-                               j.get('dump')) for j in jobs]
+        return [train_and_test(*c) for c in calls]
     threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = multiprocessing.get_context('spawn')  # no forked torch state
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         runs = []
-        for j in jobs:
-            log = osp.join(j['cfg'].work_dir, 'train_console.log')
-            runs.append((j, log, pool.submit(
-                _train_in_worker, j['cfg'], j.get('split', 'xsub_val'),
-                j.get('dump'), log, threads)))
+        for cfg, split, dump in calls:
+            log = osp.join(cfg.work_dir, 'train_console.log')
+            runs.append((cfg, log, pool.submit(
+                _train_in_worker, cfg, split, dump, log, threads)))
         results = []
-        for j, log, fut in runs:
+        for cfg, log, fut in runs:
             try:
                 results.append(fut.result())
             except Exception as e:
                 raise RuntimeError(
-                    f'training {j["cfg"].filename} (work_dir '
-                    f'{j["cfg"].work_dir}) failed: {type(e).__name__}: '
-                    f'{e}; its output is in {log}') from e
+                    f'training {cfg.filename} (work_dir {cfg.work_dir}) '
+                    f'failed: {type(e).__name__}: {e}; its output is in '
+                    f'{log}') from e
     return results
