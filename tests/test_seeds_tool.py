@@ -1,0 +1,74 @@
+"""tools/analysis/seeds.py: baseline and teacher → student over seeds."""
+import glob
+import json
+import os
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from tools.analysis import seeds
+
+
+def _top1(values):
+    """``values[model] = [(C1, C2), ...]`` one pair per seed 0, 1, ..."""
+    return {m: {s: dict(C1=a, C2=b) for s, (a, b) in enumerate(v)}
+            for m, v in values.items()}
+
+
+def test_summary_pairs_student_and_baseline_by_seed():
+    top1 = _top1(dict(baseline=[(70, 90), (80, 92)],
+                      teacher=[(60, 80), (60, 84)],
+                      student=[(78, 95), (82, 93)]))
+    s = seeds.summarise(top1)
+    assert s['baseline']['C1'] == pytest.approx((75.0, 7.0710678))
+    # paired: +8 and +2, not the difference of the two means' spreads
+    assert s['gain']['C1'] == pytest.approx((5.0, 4.2426407))
+    assert s['gain']['C2'] == pytest.approx((3.0, 2.8284271))
+    lines = seeds.format_table(top1)
+    assert lines[2] == ('| 0 | 70.0 / 90.0 | 60.0 / 80.0 | 78.0 / 95.0 | '
+                        '8.0 / 5.0 |')
+    assert lines[-2].startswith('| mean | 75.0 / 91.0 | 60.0 / 82.0 | '
+                                '80.0 / 94.0 | 5.0 / 3.0 |')
+    one = _top1(dict(baseline=[(70, 90)], teacher=[(60, 80)],
+                     student=[(78, 95)]))
+    assert seeds.summarise(one)['gain']['C1'] == (8.0, 0.0)
+
+
+def test_missing_data_file_is_named(tmp_path):
+    missing = str(tmp_path / 'none.pkl')
+    with pytest.raises(FileNotFoundError, match='none.pkl'):
+        seeds.main(['--data', missing, '--work-dir', str(tmp_path)])
+
+
+def test_two_seeds_end_to_end_and_rerun_reuses_results(synth, tmp_path):
+    wd = str(tmp_path / 'seeds')
+    args = ['--seeds', '0,1', '--work-dir', wd, '--data', synth,
+            '--epochs', '1', '--jobs', '2']
+    top1 = seeds.main(args)
+    for m in seeds.MODELS:
+        assert sorted(top1[m]) == [0, 1]
+        assert all(set(r) == {'C1', 'C2', 'C3'} for r in top1[m].values())
+    # each student trained from its own seed's teacher cache
+    for s in (0, 1):
+        cache = osp.join(wd, f'teacher_seed{s}', 'teacher_cache.pth')
+        assert osp.isfile(cache)
+        # the config the Runner dumped into the student's run directory
+        dumped, = glob.glob(osp.join(wd, f'student_seed{s}', '*.py'))
+        assert Config.fromfile(dumped).model.teacher_cache == cache
+    with open(osp.join(wd, 'seeds.json')) as f:
+        saved = json.load(f)
+    assert saved['top1']['student']['1'] == top1['student'][1]
+    assert '| mean |' in open(osp.join(wd, 'seeds.md')).read()
+    # a rerun trains nothing and reads the same figures back
+    before = osp.getmtime(osp.join(wd, 'student_seed0', 'result.json'))
+    assert seeds.main(args) == top1
+    assert osp.getmtime(osp.join(wd, 'student_seed0',
+                                 'result.json')) == before
+    # an interrupted study: only the run without a result trains again
+    os.remove(osp.join(wd, 'student_seed1', 'result.json'))
+    again = seeds.main(args)
+    assert osp.isfile(osp.join(wd, 'student_seed1', 'result.json'))
+    assert osp.getmtime(osp.join(wd, 'student_seed0',
+                                 'result.json')) == before
+    assert again['baseline'] == top1['baseline']
