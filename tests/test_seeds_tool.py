@@ -65,10 +65,18 @@ def test_two_seeds_end_to_end_and_rerun_reuses_results(synth, tmp_path):
     assert seeds.main(args) == top1
     assert osp.getmtime(osp.join(wd, 'student_seed0',
                                  'result.json')) == before
-    # an interrupted study: only the run without a result trains again
-    os.remove(osp.join(wd, 'student_seed1', 'result.json'))
+    # an interrupted study: a teacher without its result trains again, and
+    # so does its student; the other seed's runs are reused
+    student1 = osp.join(wd, 'student_seed1', 'result.json')
+    before1 = osp.getmtime(student1)
+    os.remove(osp.join(wd, 'teacher_seed1', 'result.json'))
     again = seeds.main(args)
-    assert osp.isfile(osp.join(wd, 'student_seed1', 'result.json'))
+    assert osp.getmtime(student1) > before1
     assert osp.getmtime(osp.join(wd, 'student_seed0',
                                  'result.json')) == before
     assert again['baseline'] == top1['baseline']
+    # a second study with another student config in the same work dir
+    other = 'configs/kdmvnet/student_synthetic_xview.py'
+    with pytest.raises(ValueError, match=r'student_seed0.*result\.json.*'
+                       r'field config.*student_synthetic_xview_cpu'):
+        seeds.main(args + ['--student', other])

@@ -16,7 +16,8 @@ It prints and writes ``<work-dir>/seeds.md``: top-1 per camera and seed,
 the mean and sample standard deviation over seeds, and the paired
 difference student − baseline per camera. Each finished run leaves
 ``result.json`` in its work dir, and a rerun reuses it, so an interrupted
-study continues where it stopped.
+study continues where it stopped; a teacher trained again retrains its
+student, and a result from another config or seed is refused.
 """
 import argparse
 import json
@@ -90,9 +91,24 @@ def _result_path(cfg):
     return osp.join(cfg.work_dir, 'result.json')
 
 
+def _load_result(cfg):
+    """A finished run's result, refused when it came from another config or
+    seed (a second study in the same work dir)."""
+    path = _result_path(cfg)
+    with open(path) as f:
+        res = json.load(f)
+    want = dict(config=cfg.filename, seed=cfg.randomness.seed)
+    for key, value in want.items():
+        if res.get(key) != value:
+            raise ValueError(
+                f'{path}: field {key} is {res.get(key)!r}, but this study '
+                f'runs {value!r}; use another --work-dir or delete the file')
+    return res
+
+
 def run_jobs(cfgs, workers):
     """Train and test every config without a ``result.json`` yet; return
-    every config's result in order."""
+    every config's result in order, and the work dirs trained now."""
     todo = [c for c in cfgs if not osp.isfile(_result_path(c))]
     if todo:
         print(f'[seeds] training {len(todo)} runs, {workers} at a time: '
@@ -103,13 +119,10 @@ def run_jobs(cfgs, workers):
         batch = todo[i:i + workers]
         for cfg, res in zip(batch, train_and_test_jobs(
                 [dict(cfg=c) for c in batch], workers=workers)):
+            res.update(config=cfg.filename, seed=cfg.randomness.seed)
             with atomic_write(_result_path(cfg), 'w') as f:
                 json.dump(res, f, indent=1)
-    results = []
-    for cfg in cfgs:
-        with open(_result_path(cfg)) as f:
-            results.append(json.load(f))
-    return results
+    return [_load_result(c) for c in cfgs], {c.work_dir for c in todo}
 
 
 def parse_args(argv=None):
@@ -152,18 +165,21 @@ def main(argv=None):
     first = [(m, s) for s in seeds for m in ('baseline', 'teacher')]
     first_cfgs = [cfg(m, s) for m, s in first]
     top1 = {m: {} for m in MODELS}
-    for (m, s), res in zip(first, run_jobs(first_cfgs, args.jobs)):
+    results, trained = run_jobs(first_cfgs, args.jobs)
+    for (m, s), res in zip(first, results):
         top1[m][s] = res['top1']
     students = []
     for (m, s), c in zip(first, first_cfgs):
         if m == 'teacher':
             student = cfg('student', s)
+            if c.work_dir in trained and osp.isfile(_result_path(student)):
+                os.remove(_result_path(student))  # from an older teacher
             if not osp.isfile(_result_path(student)):
                 cache_opts, _ = cache_for_student(c, c.work_dir)
                 student.merge_from_dict(cache_opts)
             students.append((s, student))
-    for (s, _), res in zip(students, run_jobs([c for _, c in students],
-                                              args.jobs)):
+    results, _ = run_jobs([c for _, c in students], args.jobs)
+    for (s, _), res in zip(students, results):
         top1['student'][s] = res['top1']
 
     lines = [
