@@ -30,8 +30,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 import kdmvnet_mm  # noqa: E402,F401
-from kdmvnet_mm.apis import (load_experiment_cfg, test_all_views,  # noqa: E402
-                             train_and_test, train_and_test_jobs)
+from kdmvnet_mm.apis import (epochs_options, load_experiment_cfg,  # noqa: E402
+                             test_all_views, train_and_test,
+                             train_and_test_jobs)
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from kdmvnet_mm.visualization import (confusion_matrix,  # noqa: E402
                                       plot_confusion, plot_per_view_accuracy)
@@ -98,11 +99,7 @@ def main(argv=None):
         print(f'[demo] generating {args.data} (seed {args.seed})')
         write_synthetic_multiview(args.data, seed=args.seed)
 
-    opts = {}
-    if args.epochs:
-        opts = {'train_cfg.max_epochs': args.epochs,
-                'train_cfg.val_interval': args.epochs,
-                'param_scheduler.0.T_max': args.epochs}
+    opts = epochs_options(args.epochs) if args.epochs else {}
     rows, times, all_views, cfgs = {}, {}, {}, {}
     t_start = time.time()
     for name, cfg_path in RUNS:

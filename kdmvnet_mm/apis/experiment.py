@@ -34,6 +34,14 @@ def load_experiment_cfg(path: str,
     return cfg
 
 
+def epochs_options(epochs: int) -> Dict:
+    """Options that shorten a preset to ``epochs``: validation at the end
+    and the cosine schedule (``param_scheduler[0]``) annealed over them."""
+    return {'train_cfg.max_epochs': epochs,
+            'train_cfg.val_interval': epochs,
+            'param_scheduler.0.T_max': epochs}
+
+
 def last_checkpoint(work_dir: str) -> str:
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         return f.read().strip()

@@ -30,8 +30,8 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 import kdmvnet_mm  # noqa: E402,F401
-from kdmvnet_mm.apis import (load_experiment_cfg,  # noqa: E402
-                             train_and_test_jobs)
+from kdmvnet_mm.apis import (epochs_options,  # noqa: E402
+                             load_experiment_cfg, train_and_test_jobs)
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from tools.cache_teacher import cache_for_student  # noqa: E402
 
@@ -149,11 +149,7 @@ def main(argv=None):
             f'--data {args.data}: no such annotation file (make it with '
             f'python tools/data/make_synthetic_multiview.py --out '
             f'{args.data} --seed 0)')
-    opts = {}
-    if args.epochs:
-        opts = {'train_cfg.max_epochs': args.epochs,
-                'train_cfg.val_interval': args.epochs,
-                'param_scheduler.0.T_max': args.epochs}
+    opts = epochs_options(args.epochs) if args.epochs else {}
 
     def cfg(model, seed):
         return load_experiment_cfg(
