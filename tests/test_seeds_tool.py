@@ -27,9 +27,10 @@ def test_summary_pairs_student_and_baseline_by_seed():
     assert s['gain']['C2'] == pytest.approx((3.0, 2.8284271))
     lines = seeds.format_table(top1)
     assert lines[2] == ('| 0 | 70.0 / 90.0 | 60.0 / 80.0 | 78.0 / 95.0 | '
-                        '8.0 / 5.0 |')
+                        '+8.0 / +5.0 |')
     assert lines[-2].startswith('| mean | 75.0 / 91.0 | 60.0 / 82.0 | '
-                                '80.0 / 94.0 | 5.0 / 3.0 |')
+                                '80.0 / 94.0 | +5.0 / +3.0 |')
+    assert lines[-1].endswith('| 4.2 / 2.8 |')
     one = _top1(dict(baseline=[(70, 90)], teacher=[(60, 80)],
                      student=[(78, 95)]))
     assert seeds.summarise(one)['gain']['C1'] == (8.0, 0.0)

@@ -71,18 +71,21 @@ def format_table(top1):
                       [f'student − baseline {"/".join(cams)}'])
     lines = [f'| {head} |', '|' + ' --- |' * (len(MODELS) + 2)]
 
-    def cells(vals):
-        return ' / '.join(f'{v:.1f}' for v in vals)
+    def cells(vals, fmt='.1f'):
+        return ' / '.join(f'{v:{fmt}}' for v in vals)
 
     for s in seeds:
         row = [str(s)] + [cells(top1[m][s][c] for c in cams) for m in MODELS]
-        row.append(cells(top1['student'][s][c] - top1['baseline'][s][c]
-                         for c in cams))
+        # signed: a loss must read as one
+        row.append(cells((top1['student'][s][c] - top1['baseline'][s][c]
+                          for c in cams), '+.1f'))
         lines.append('| ' + ' | '.join(row) + ' |')
     summ = summarise(top1)
     for label, k in (('mean', 0), ('sample sd', 1)):
         row = [label] + [cells(summ[m][c][k] for c in cams)
-                         for m in MODELS + ('gain', )]
+                         for m in MODELS]
+        row.append(cells((summ['gain'][c][k] for c in cams),
+                         '+.1f' if k == 0 else '.1f'))
         lines.append('| ' + ' | '.join(row) + ' |')
     return lines
 
