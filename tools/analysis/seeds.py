@@ -49,24 +49,31 @@ def mean_std(values):
     return statistics.fmean(values), sd
 
 
+def _seeds_cams(top1):
+    seeds = sorted(top1['baseline'])
+    return seeds, sorted(top1['baseline'][seeds[0]])
+
+
+def _gain(top1, seed, cam):
+    """Paired difference student − baseline of one seed on one camera."""
+    return top1['student'][seed][cam] - top1['baseline'][seed][cam]
+
+
 def summarise(top1):
     """``top1[model][seed] = {'C1': ..}`` → per model and camera the mean and
     sample std over seeds, and the same for the paired student − baseline
     difference: ``{'baseline': {'C1': (mean, sd)}, ..., 'gain': {..}}``."""
-    seeds = sorted(top1['baseline'])
-    cams = sorted(top1['baseline'][seeds[0]])
+    seeds, cams = _seeds_cams(top1)
     out = {m: {c: mean_std(top1[m][s][c] for s in seeds) for c in cams}
            for m in MODELS}
-    out['gain'] = {c: mean_std(top1['student'][s][c] -
-                               top1['baseline'][s][c] for s in seeds)
+    out['gain'] = {c: mean_std(_gain(top1, s, c) for s in seeds)
                    for c in cams}
     return out
 
 
 def format_table(top1):
     """The per-seed table and its mean ± sd rows, as markdown lines."""
-    seeds = sorted(top1['baseline'])
-    cams = sorted(top1['baseline'][seeds[0]])
+    seeds, cams = _seeds_cams(top1)
     head = ' | '.join(['seed'] + [f'{m} {"/".join(cams)}' for m in MODELS] +
                       [f'student − baseline {"/".join(cams)}'])
     lines = [f'| {head} |', '|' + ' --- |' * (len(MODELS) + 2)]
@@ -77,8 +84,7 @@ def format_table(top1):
     for s in seeds:
         row = [str(s)] + [cells(top1[m][s][c] for c in cams) for m in MODELS]
         # signed: a loss must read as one
-        row.append(cells((top1['student'][s][c] - top1['baseline'][s][c]
-                          for c in cams), '+.1f'))
+        row.append(cells((_gain(top1, s, c) for c in cams), '+.1f'))
         lines.append('| ' + ' | '.join(row) + ' |')
     summ = summarise(top1)
     for label, k in (('mean', 0), ('sample sd', 1)):
@@ -181,18 +187,19 @@ def main(argv=None):
     for (s, _), res in zip(students, results):
         top1['student'][s] = res['top1']
 
+    table = format_table(top1)
     lines = [
         '# Baseline and teacher → student over training seeds', '',
         'Single-view top-1 (%) per camera of the held-out performers '
         f'(data `{args.data}`; camera 1 is the view training never saw). '
         'Configs: ' + ', '.join(f'{m} `{getattr(args, m)}`' for m in MODELS)
         + '.', ''
-    ] + format_table(top1)
+    ] + table
     with atomic_write(osp.join(args.work_dir, 'seeds.md'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
     with atomic_write(osp.join(args.work_dir, 'seeds.json'), 'w') as f:
         json.dump(dict(top1=top1, summary=summarise(top1)), f, indent=1)
-    print('\n'.join(lines[4:]))
+    print('\n'.join(table))
     return top1
 
 
