@@ -96,6 +96,9 @@ def apply() -> None:
 apply()
 
 
+_OWN_GLOO_GROUP = False
+
+
 def setup_cpu_distributed(cfg) -> None:
     """Make ``--launcher pytorch`` work on CPU-only machines.
 
@@ -115,17 +118,39 @@ def setup_cpu_distributed(cfg) -> None:
         raise NotImplementedError(
             f'CPU distributed training supports --launcher pytorch only, '
             f'not {cfg.launcher!r}')
+    global _OWN_GLOO_GROUP
     if not dist.is_initialized():
         dist.init_process_group(
             backend='gloo',
             rank=int(os.environ['RANK']),
             world_size=int(os.environ['WORLD_SIZE']))
-    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
-    cfg.env_cfg.dist_cfg['backend'] = 'gloo'
+        _OWN_GLOO_GROUP = True
+    env_cfg = dict(cfg.get('env_cfg', {}))
+    env_cfg['dist_cfg'] = dict(env_cfg.get('dist_cfg', {}), backend='gloo')
+    cfg.env_cfg = env_cfg
     cfg.model_wrapper_cfg = dict(
         type='MMDistributedDataParallel',
         device_ids=None,
         broadcast_buffers=False)
+
+
+def teardown_cpu_distributed() -> None:
+    """Close the gloo group that :func:`setup_cpu_distributed` started.
+
+    mmengine 0.10.7 never destroys its process group, and torch's
+    ``destroy_process_group`` notes that a group outliving the interpreter
+    can crash the process at exit. The ranks of a CPU run would then leave
+    at different moments (rank 0 still writing the last checkpoint while
+    rank 1 closes its sockets), so they meet at a barrier first and shut
+    the group down together. Called after a run that ended normally only:
+    after an error the other ranks may never reach the barrier.
+    """
+    global _OWN_GLOO_GROUP
+    import torch.distributed as dist
+    if _OWN_GLOO_GROUP and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+    _OWN_GLOO_GROUP = False
 
 
 # --------------------------------------------------------------- mmpose

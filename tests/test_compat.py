@@ -1,5 +1,6 @@
 """The stack repairs in kdmvnet_mm.compat."""
 import numpy as np
+import pytest
 import torch
 
 
@@ -46,3 +47,36 @@ def test_numpy_pin_keeps_posecompact_working():
     out = PoseCompact(hw_ratio=1., allow_imgpad=True)(
         dict(keypoint=kp, img_shape=(200, 200)))
     assert out['keypoint'].shape == kp.shape
+
+
+def test_cpu_gloo_group_is_closed_after_the_run(monkeypatch):
+    """tools/train.py and test.py close the group they started (world 1)."""
+    import socket
+
+    import torch.distributed as dist
+    from mmengine.config import Config
+
+    from kdmvnet_mm import compat
+    if torch.cuda.is_available() or not dist.is_gloo_available():
+        pytest.skip('the CPU gloo path only')
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    for k, v in dict(RANK='0', WORLD_SIZE='1', MASTER_ADDR='127.0.0.1',
+                     MASTER_PORT=str(port)).items():
+        monkeypatch.setenv(k, v)
+    cfg = Config(dict(launcher='pytorch'))
+    try:
+        compat.setup_cpu_distributed(cfg)
+        assert dist.is_initialized() and dist.get_backend() == 'gloo'
+        assert cfg.model_wrapper_cfg.device_ids is None
+        assert cfg.env_cfg.dist_cfg.backend == 'gloo'
+        compat.teardown_cpu_distributed()
+        assert not dist.is_initialized()
+        # a group someone else started is theirs to close
+        dist.init_process_group('gloo', rank=0, world_size=1)
+        compat.teardown_cpu_distributed()
+        assert dist.is_initialized()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()

@@ -53,8 +53,9 @@ def dist_train(cfg, work_dir, args):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
+    # faulthandler: a rank killed by a signal prints its Python stacks
     env = dict(os.environ, PORT=str(port), OMP_NUM_THREADS='1',
-               MKL_NUM_THREADS='1')
+               MKL_NUM_THREADS='1', PYTHONFAULTHANDLER='1')
     # dist_train.sh runs `python`: make it this test's interpreter
     env['PATH'] = osp.dirname(sys.executable) + os.pathsep + env['PATH']
     proc = subprocess.run(
@@ -62,10 +63,27 @@ def dist_train(cfg, work_dir, args):
          str(work_dir)] + args, cwd=ROOT, env=env, capture_output=True,
         text=True, timeout=300)
     if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.splitlines()
-                 if 'warn' not in ln.lower() and '_bootstrap' not in ln]
         pytest.fail(f'dist_train.sh {cfg} exited {proc.returncode}:\n' +
-                    '\n'.join(lines[-40:]))
+                    '\n'.join(rank_output(proc.stderr)))
+
+
+def rank_output(stderr, keep=60):
+    """What the ranks printed last, then torchrun's summary of who died.
+
+    torchrun's own traceback comes last and only says that a child failed,
+    so the ranks' messages are cut from before it."""
+    lines, after_warning = [], False
+    for ln in stderr.splitlines():
+        # a warning is followed by its indented source line
+        skip = 'warn' in ln.lower() or (after_warning and ln[:1] == ' ')
+        after_warning = 'warn' in ln.lower()
+        if ln.strip() and not skip:
+            lines.append(ln)
+    cut = next((i for i, ln in enumerate(lines)
+                if 'elastic/multiprocessing/api.py' in ln), len(lines))
+    summary = [ln for ln in lines[cut:]
+               if any(k in ln for k in ('rank', 'exitcode', 'traceback'))]
+    return lines[max(0, cut - keep):cut] + summary
 
 
 @pytest.fixture(scope='module')

@@ -11,7 +11,8 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import kdmvnet_mm  # noqa: E402,F401  (stack repairs before any checkpoint load)
-from kdmvnet_mm.compat import setup_cpu_distributed  # noqa: E402
+from kdmvnet_mm.compat import (  # noqa: E402
+    setup_cpu_distributed, teardown_cpu_distributed)
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
@@ -77,6 +78,7 @@ def main(argv=None):
     runner = (Runner.from_cfg(cfg)
               if 'runner_type' not in cfg else RUNNERS.build(cfg))
     metrics = runner.test()
+    teardown_cpu_distributed()
     return metrics
 
 

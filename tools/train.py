@@ -13,7 +13,8 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import kdmvnet_mm  # noqa: E402,F401  (stack repairs before any checkpoint load)
-from kdmvnet_mm.compat import setup_cpu_distributed  # noqa: E402
+from kdmvnet_mm.compat import (  # noqa: E402
+    setup_cpu_distributed, teardown_cpu_distributed)
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
@@ -96,6 +97,7 @@ def main(argv=None):
     runner = (Runner.from_cfg(cfg)
               if 'runner_type' not in cfg else RUNNERS.build(cfg))
     runner.train()
+    teardown_cpu_distributed()
     return runner
 
 
