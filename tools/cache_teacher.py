@@ -121,16 +121,22 @@ def write_cache(cfg, checkpoint, out, split=None, batch_size=8,
     return cache
 
 
+def cache_options(teacher_dir):
+    """The options that make a student config train from the cache that
+    :func:`cache_for_student` writes for ``teacher_dir``."""
+    return {'model.teacher': None, 'model.teacher_ckpt': None,
+            'model.teacher_cache': osp.join(teacher_dir, 'teacher_cache.pth')}
+
+
 def cache_for_student(cfg, teacher_dir):
     """Cache the teacher trained in ``teacher_dir`` (its config ``cfg``)
     into ``<teacher_dir>/teacher_cache.pth``, rewritten every call so it is
     never stale. Returns the options that make a student config train from
     it, and the seconds the caching took (part of the student's cost)."""
     t0 = time.time()
-    out = osp.join(teacher_dir, 'teacher_cache.pth')
-    write_cache(cfg, teacher_dir, out, progress=False)
-    opts = {'model.teacher': None, 'model.teacher_ckpt': None,
-            'model.teacher_cache': out}
+    opts = cache_options(teacher_dir)
+    write_cache(cfg, teacher_dir, opts['model.teacher_cache'],
+                progress=False)
     return opts, time.time() - t0
 
 

@@ -2,7 +2,7 @@
 
     python tools/nwucla_recipe.py --preset cpu --work-dir work_dirs/nwucla_cpu
         [--streams j,b,jm] [--models baseline,teacher,student]
-        [--online-teacher] [--jobs 2]
+        [--online-teacher] [--jobs 2] [--reuse]
         [--src ../shared/data/nwucla/all_sqe.tar.xz]
         [--data data/nwucla/nwucla.pkl]
 
@@ -23,21 +23,31 @@
 4. writes ``report.md``, ``results.json`` and the student's per-class
    confusion plot into the work dir and prints the table.
 
+Every finished run leaves ``recipe_result.json`` (top-1, seconds, config
+digest) beside its ``test_preds.pkl``. With ``--reuse`` a run whose config
+is unchanged (and, for a student, whose teacher checkpoint is the same
+file) is read back instead of trained: ``--streams j,b,jm --reuse`` after
+a joint run trains the bone and motion streams only, and the report's
+times still sum every stream.
+
 ``--preset cpu`` uses the ``*_nwucla_xview_cpu.py`` configs (2-core
 machine), ``--preset gpu`` the full-size ``*_nwucla_xview.py`` ones.
 """
 import argparse
+import hashlib
 import json
 import os
 import os.path as osp
 import sys
 import time
+from functools import partial
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import kdmvnet_mm  # noqa: E402,F401
-from kdmvnet_mm.apis import (STREAMS, load_experiment_cfg,  # noqa: E402
-                             set_stream, train_and_test_jobs)
+from kdmvnet_mm.apis import (STREAMS, last_checkpoint,  # noqa: E402
+                             load_experiment_cfg, set_stream,
+                             train_and_test_jobs)
 from kdmvnet_mm.datasets.converters import (NWUCLA_CLASSES,  # noqa: E402
                                             convert_nwucla)
 from kdmvnet_mm.evaluation import (fuse_scores, fusion_report,  # noqa: E402
@@ -45,12 +55,15 @@ from kdmvnet_mm.evaluation import (fuse_scores, fusion_report,  # noqa: E402
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from kdmvnet_mm.visualization import (confusion_matrix,  # noqa: E402
                                       plot_confusion)
-from tools.cache_teacher import cache_for_student  # noqa: E402
+from tools.cache_teacher import (cache_for_student,  # noqa: E402
+                                 cache_options)
 
 CONFIGS = dict(
     baseline='configs/baselines/stgcnpp_nwucla_xview{}.py',
     teacher='configs/kdmvnet/teacher_nwucla_xview{}.py',
     student='configs/kdmvnet/student_nwucla_xview{}.py')
+# what a finished run leaves in its work dir, for --reuse
+RESULT = 'recipe_result.json'
 # Published single-view top-1 on v03 (DESIGN.md §6).
 ANCHORS = (('CTR-GCN', 96.5), ('InfoGCN', 97.0), ('KD-MVNet', 97.0),
            ('SkateFormer', 98.3))
@@ -68,48 +81,96 @@ def model_cfg(stream, model, args, suffix, opts):
     return cfg
 
 
+def config_digest(cfg):
+    return hashlib.sha1(cfg.pretty_text.encode()).hexdigest()
+
+
+def teacher_stamp(teacher_dir):
+    """The teacher checkpoint a student learns from, and when it was
+    written: a retrained teacher makes its old students stale."""
+    ckpt = last_checkpoint(teacher_dir)
+    return f'{ckpt}@{os.stat(ckpt).st_mtime_ns}'
+
+
+def finished_run(cfg, upstream):
+    """The result an earlier recipe run left in ``cfg.work_dir`` for this
+    very config (and, for a student, the same teacher checkpoint), or None
+    when there is none or it is stale."""
+    try:
+        with open(osp.join(cfg.work_dir, RESULT)) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if (res.get('config_sha1') != config_digest(cfg)
+            or res.get('upstream') != upstream or not osp.isfile(
+                osp.join(cfg.work_dir, 'test_preds.pkl'))):
+        return None
+    return res
+
+
 def train_all(runs, args):
-    """Train and test ``runs`` ([(stream, model, cfg, extra_s)]),
-    ``args.jobs`` at a time; {(stream, model): result}."""
-    if not runs:
-        return {}
-    print('[nwucla] training ' + ', '.join(f'{s}/{m}' for s, m, _, _ in runs)
+    """Train and test ``runs`` ([(stream, model, cfg, prepare, upstream)]),
+    ``args.jobs`` at a time; ``prepare()``, when given, runs first and
+    returns seconds that count as the run's (the teacher cache). With
+    ``args.reuse`` a run finished before on the same config is read back
+    instead. Returns {(stream, model): result}."""
+    out, todo = {}, []
+    for stream, model, cfg, prepare, upstream in runs:
+        prev = finished_run(cfg, upstream) if args.reuse else None
+        if prev is None:
+            todo.append((stream, model, cfg, prepare, upstream))
+            continue
+        out[stream, model] = prev
+        print(f'[nwucla] {stream}/{model}: reused {cfg.work_dir} (v03 '
+              f'top-1 {prev["top1"]:.1f}, {prev["train_s"]:.0f} s)',
+              flush=True)
+    if not todo:
+        return out
+    digests = [config_digest(cfg) for _, _, cfg, _, _ in todo]
+    extra = [prepare() if prepare else 0.0 for _, _, _, prepare, _ in todo]
+    print('[nwucla] training ' + ', '.join(f'{s}/{m}' for s, m, *_ in todo)
           + f' ({args.jobs} at a time)', flush=True)
     results = train_and_test_jobs(
         [dict(cfg=cfg, split='xview_val',
               dump=osp.join(cfg.work_dir, 'test_preds.pkl'))
-         for _, _, cfg, _ in runs], workers=args.jobs)
-    out = {}
-    for (stream, model, _, extra_s), res in zip(runs, results):
-        res['top1'] = res['top1']['C3']
-        res['train_s'] += extra_s
+         for _, _, cfg, _, _ in todo], workers=args.jobs)
+    for (stream, model, cfg, _, upstream), res, digest, extra_s in zip(
+            todo, results, digests, extra):
+        res = dict(top1=res['top1']['C3'], train_s=res['train_s'] + extra_s,
+                   config_sha1=digest, upstream=upstream)
+        with atomic_write(osp.join(cfg.work_dir, RESULT), 'w') as f:
+            json.dump(res, f, indent=1)
         out[stream, model] = res
         print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
               f'({res["train_s"]:.0f} s)', flush=True)
     return out
 
 
+def cache_seconds(teacher_cfg, teacher_dir):
+    return cache_for_student(teacher_cfg, teacher_dir)[1]
+
+
 def run_streams(streams, models, args, suffix):
     """Baselines and teachers of every stream side by side, then the
     students (they need their stream's teacher); {(stream, model): result}.
     """
-    out = train_all([(s, m, model_cfg(s, m, args, suffix, {}), 0.0)
+    out = train_all([(s, m, model_cfg(s, m, args, suffix, {}), None, None)
                      for s in streams for m in models if m != 'student'],
                     args)
     if 'student' not in models:
         return out
     students = []
     for stream in streams:
+        teacher_dir = osp.join(args.work_dir, stream, 'teacher')
         if args.online_teacher:
-            opts, cache_s = {'model.teacher_ckpt': osp.join(
-                args.work_dir, stream, 'teacher')}, 0.0
+            opts, prepare = {'model.teacher_ckpt': teacher_dir}, None
         else:
-            opts, cache_s = cache_for_student(
-                model_cfg(stream, 'teacher', args, suffix, {}),
-                osp.join(args.work_dir, stream, 'teacher'))
+            opts = cache_options(teacher_dir)
+            prepare = partial(cache_seconds, model_cfg(
+                stream, 'teacher', args, suffix, {}), teacher_dir)
         students.append((stream, 'student',
                          model_cfg(stream, 'student', args, suffix, opts),
-                         cache_s))
+                         prepare, teacher_stamp(teacher_dir)))
     out.update(train_all(students, args))
     return out
 
@@ -165,6 +226,11 @@ def main(argv=None):
     p.add_argument('--online-teacher', action='store_true',
                    help='run the teacher in every student step instead of '
                    'caching it once (exact under augmentation, slower)')
+    p.add_argument('--reuse', action='store_true',
+                   help='read back a run that an earlier call finished on '
+                   'the same config (a student: and the same teacher '
+                   'checkpoint) instead of training it again, e.g. a '
+                   'joint run before --streams j,b,jm')
     p.add_argument('--epochs', type=int, default=None,
                    help='override the presets\' epochs (quick checks; the '
                    'cosine schedule is cut, not rescaled)')
