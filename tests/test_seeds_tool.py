@@ -77,6 +77,11 @@ def test_two_seeds_end_to_end_and_rerun_reuses_results(synth, tmp_path):
                                  'result.json')) == before
     assert again['baseline'] == top1['baseline']
     # a second study with another student config in the same work dir
+    # the same config files and seeds, trained for another number of epochs
+    with pytest.raises(ValueError, match=r'baseline_seed0.*result\.json.*'
+                       r'field config_sha1'):
+        seeds.main(['--seeds', '0,1', '--work-dir', wd, '--data', synth,
+                    '--epochs', '2', '--jobs', '2'])
     other = 'configs/kdmvnet/student_synthetic_xview.py'
     with pytest.raises(ValueError, match=r'student_seed0.*result\.json.*'
                        r'field config.*student_synthetic_xview_cpu'):

@@ -34,7 +34,6 @@ times still sum every stream.
 machine), ``--preset gpu`` the full-size ``*_nwucla_xview.py`` ones.
 """
 import argparse
-import hashlib
 import json
 import os
 import os.path as osp
@@ -45,9 +44,9 @@ from functools import partial
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import kdmvnet_mm  # noqa: E402,F401
-from kdmvnet_mm.apis import (STREAMS, last_checkpoint,  # noqa: E402
-                             load_experiment_cfg, set_stream,
-                             train_and_test_jobs)
+from kdmvnet_mm.apis import (STREAMS, config_digest,  # noqa: E402
+                             last_checkpoint, load_experiment_cfg,
+                             set_stream, train_and_test_jobs)
 from kdmvnet_mm.datasets.converters import (NWUCLA_CLASSES,  # noqa: E402
                                             convert_nwucla)
 from kdmvnet_mm.evaluation import (fuse_scores, fusion_report,  # noqa: E402
@@ -79,10 +78,6 @@ def model_cfg(stream, model, args, suffix, opts):
                               seed=args.seed)
     set_stream(cfg, [stream])
     return cfg
-
-
-def config_digest(cfg):
-    return hashlib.sha1(cfg.pretty_text.encode()).hexdigest()
 
 
 def teacher_stamp(teacher_dir):

@@ -1,4 +1,6 @@
 """Train-then-test helpers shared by the demo and the ablation tools."""
+import copy
+import hashlib
 import os.path as osp
 import time
 from typing import Dict, Optional
@@ -42,13 +44,21 @@ def epochs_options(epochs: int) -> Dict:
             'param_scheduler.0.T_max': epochs}
 
 
+def config_digest(cfg: Config) -> str:
+    """SHA-1 of the config's text: the tools reuse a finished run only when
+    the config they would train now has the same digest."""
+    return hashlib.sha1(cfg.pretty_text.encode()).hexdigest()
+
+
 def last_checkpoint(work_dir: str) -> str:
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         return f.read().strip()
 
 
 def _test_cfg(cfg: Config, ckpt: str, work_dir: str, name: str) -> Config:
-    cfg = cfg.copy()
+    # deep: the callers set the test split, which must not leak into
+    # the training config (a shallow copy shares test_dataloader)
+    cfg = copy.deepcopy(cfg)
     cfg.work_dir = work_dir
     cfg.experiment_name = name
     cfg.load_from = ckpt

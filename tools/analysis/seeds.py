@@ -17,7 +17,8 @@ the mean and sample standard deviation over seeds, and the paired
 difference student − baseline per camera. Each finished run leaves
 ``result.json`` in its work dir, and a rerun reuses it, so an interrupted
 study continues where it stopped; a teacher trained again retrains its
-student, and a result from another config or seed is refused.
+student, and a result from another config file, seed or config content
+(``--epochs``, say) is refused.
 """
 import argparse
 import json
@@ -30,10 +31,11 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 import kdmvnet_mm  # noqa: E402,F401
-from kdmvnet_mm.apis import (epochs_options,  # noqa: E402
+from kdmvnet_mm.apis import (config_digest, epochs_options,  # noqa: E402
                              load_experiment_cfg, train_and_test_jobs)
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
-from tools.cache_teacher import cache_for_student  # noqa: E402
+from tools.cache_teacher import (cache_for_student,  # noqa: E402
+                                 cache_options)
 
 MODELS = ('baseline', 'teacher', 'student')
 PRESETS = dict(
@@ -106,7 +108,8 @@ def _load_result(cfg):
     path = _result_path(cfg)
     with open(path) as f:
         res = json.load(f)
-    want = dict(config=cfg.filename, seed=cfg.randomness.seed)
+    want = dict(config=cfg.filename, seed=cfg.randomness.seed,
+                config_sha1=config_digest(cfg))
     for key, value in want.items():
         if res.get(key) != value:
             raise ValueError(
@@ -126,9 +129,11 @@ def run_jobs(cfgs, workers):
     # ``workers`` at a time, each batch's results saved as soon as it ends
     for i in range(0, len(todo), workers):
         batch = todo[i:i + workers]
-        for cfg, res in zip(batch, train_and_test_jobs(
+        digests = [config_digest(c) for c in batch]
+        for cfg, digest, res in zip(batch, digests, train_and_test_jobs(
                 [dict(cfg=c) for c in batch], workers=workers)):
-            res.update(config=cfg.filename, seed=cfg.randomness.seed)
+            res.update(config=cfg.filename, seed=cfg.randomness.seed,
+                       config_sha1=digest)
             with atomic_write(_result_path(cfg), 'w') as f:
                 json.dump(res, f, indent=1)
     return [_load_result(c) for c in cfgs], {c.work_dir for c in todo}
@@ -179,9 +184,11 @@ def main(argv=None):
             student = cfg('student', s)
             if c.work_dir in trained and osp.isfile(_result_path(student)):
                 os.remove(_result_path(student))  # from an older teacher
+            # the same options whether the cache is written now or not,
+            # so that the config (and its digest) is the trained one
+            student.merge_from_dict(cache_options(c.work_dir))
             if not osp.isfile(_result_path(student)):
-                cache_opts, _ = cache_for_student(c, c.work_dir)
-                student.merge_from_dict(cache_opts)
+                cache_for_student(c, c.work_dir)
             students.append((s, student))
     results, _ = run_jobs([c for _, c in students], args.jobs)
     for (s, _), res in zip(students, results):
