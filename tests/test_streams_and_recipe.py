@@ -66,8 +66,10 @@ def test_recipe_refuses_a_student_without_its_teacher(tmp_path, capsys):
         nwucla_recipe.main(['--work-dir', str(tmp_path), '--models',
                             'student', '--data', str(tmp_path / 'x.pkl')])
     assert 'teacher' in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        nwucla_recipe.main(['--work-dir', str(tmp_path), '--streams', 'q'])
+    for streams in ('q', 'j+q'):
+        with pytest.raises(SystemExit):
+            nwucla_recipe.main(['--work-dir', str(tmp_path), '--streams',
+                                streams])
 
 
 @pytest.mark.slow
@@ -178,3 +180,40 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
                         '--models', 'student', '--streams', 'b',
                         '--reuse', '--jobs', '1'])
     assert trained == ['b/student']
+
+
+@pytest.mark.parametrize('path', CFGS)
+def test_early_fused_stream_sets_the_input_channels(path):
+    """['j', 'b', 'jm'] feeds 9 channels, and every backbone (the
+    student's teacher too) and example input is sized for them."""
+    cfg = set_stream(Config.fromfile(path), ['j', 'b', 'jm'])
+    out = Compose(cfg.val_dataloader.dataset.pipeline)(_sample())
+    assert out['inputs'].shape == (1, 1, 52, 20, 9)
+    joint = Compose(Config.fromfile(path).val_dataloader.dataset.pipeline)(
+        _sample())
+    assert np.allclose(out['inputs'][..., :3], joint['inputs'])
+    model = cfg.model.get('student', cfg.model)
+    assert model.backbone.in_channels == 9
+    if 'teacher' in cfg.model:  # read from its config path into a dict
+        assert cfg.model.teacher.backbone.in_channels == 9
+        assert cfg.model.teacher.example_input[-1] == 9
+    if 'example_input' in model:
+        assert model.example_input[-1] == 9
+    # back to one stream: 3 channels again
+    assert set_stream(cfg, ['b']).model.get(
+        'student', cfg.model).backbone.in_channels == 3
+
+
+def test_early_fused_baseline_trains_on_its_pipeline_output():
+    import torch
+    from mmaction.registry import MODELS
+    from mmaction.utils import register_all_modules
+    register_all_modules()
+    cfg = set_stream(Config.fromfile(CFGS[0]), ['j', 'b', 'jm'])
+    model = MODELS.build(cfg.model)
+    out = Compose(cfg.train_dataloader.dataset.pipeline)(_sample(60))
+    data = model.data_preprocessor(
+        dict(inputs=[out['inputs']], data_samples=[out['data_samples']]),
+        training=True)
+    losses = model(**data, mode='loss')
+    assert torch.isfinite(losses['loss_cls'])

@@ -8,13 +8,15 @@
 
 1. converts the N-UCLA JSON archive to ``--data`` when it is absent;
 2. for every stream (joint ``j``, bone ``b``, joint motion ``jm``, bone
-   motion ``bm``): trains the single-view ST-GCN++ baseline on v01+v02, the
-   multi-view teacher on v01+v02 of each recording together, caches the
-   teacher's outputs on every training recording
-   (``tools/cache_teacher.py``; ``--online-teacher`` runs the teacher in
-   every step instead) and trains the single-view student distilled from
-   it (the student's time includes the caching; the CPU preset's student
-   starts from the teacher's backbone, ``init_student_from_teacher``).
+   motion ``bm``, or several joined by ``+``, one early-fused model on
+   their concatenated channels): trains the single-view ST-GCN++
+   baseline on v01+v02, the multi-view teacher on v01+v02 of each
+   recording together, caches the teacher's outputs on every training
+   recording (``tools/cache_teacher.py``; ``--online-teacher`` runs the
+   teacher in every step instead) and trains the single-view student
+   distilled from it (the student's time includes the caching; the CPU
+   preset's student starts from the teacher's backbone,
+   ``init_student_from_teacher``).
    Independent runs go side by side, ``--jobs`` at a time (default 2 on
    2+ cores): every baseline and teacher, then the students of the
    streams;
@@ -76,7 +78,7 @@ def model_cfg(stream, model, args, suffix, opts):
     cfg = load_experiment_cfg(CONFIGS[model].format(suffix), wd,
                               f'nwucla_{stream}_{model}', args.data, opts,
                               seed=args.seed)
-    set_stream(cfg, [stream])
+    set_stream(cfg, stream.split('+'))
     return cfg
 
 
@@ -209,7 +211,9 @@ def main(argv=None):
     p.add_argument('--preset', choices=('cpu', 'gpu'), default='cpu')
     p.add_argument('--work-dir', default=None)
     p.add_argument('--streams', default='j',
-                   help=f'comma-separated, from {STREAMS}')
+                   help=f'comma-separated, from {STREAMS}; streams joined '
+                   'by + make one early-fused stream, e.g. j+b+jm: one '
+                   'model on their concatenated channels')
     p.add_argument('--models', default='baseline,teacher,student')
     p.add_argument('--src', default='../shared/data/nwucla/all_sqe.tar.xz')
     p.add_argument('--data', default='data/nwucla/nwucla.pkl')
@@ -234,7 +238,7 @@ def main(argv=None):
     streams = args.streams.split(',')
     models = args.models.split(',')
     bad = [m for m in models if m not in CONFIGS]
-    if bad or any(s not in STREAMS for s in streams):
+    if bad or any(f not in STREAMS for s in streams for f in s.split('+')):
         p.error(f'models from {sorted(CONFIGS)}, streams from {STREAMS}')
     if 'student' in models and 'teacher' not in models and not all(
             osp.isfile(osp.join(args.work_dir, s, 'teacher',
