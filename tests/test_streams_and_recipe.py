@@ -108,6 +108,14 @@ def test_recipe_end_to_end_on_a_small_nwucla_subset(tmp_path):
         assert 0 <= row['fused'] <= 100
     assert (wd / 'student_confusion.png').stat().st_size > 0
     assert 'fused top-1' in (wd / 'report.md').read_text()
+    # --reuse reads every real run back: no checkpoint is written again
+    ckpt = wd / 'b' / 'student' / 'epoch_1.pth'
+    before = ckpt.stat().st_mtime_ns
+    nwucla_recipe.main(['--work-dir', str(wd), '--data',
+                        str(tmp_path / 'small.pkl'), '--streams', 'j,b',
+                        '--epochs', '1', '--reuse'])
+    assert ckpt.stat().st_mtime_ns == before
+    assert json.loads((wd / 'results.json').read_text()) == res
 
 
 def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
