@@ -73,3 +73,22 @@ def test_confusion_and_plots(tmp_path):
                             'b': {'C1': 60.0}}, tmp_path / 'bars.png')
     for f in ('cm.png', 'bars.png'):
         assert (tmp_path / f).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+def test_set_epochs_fits_the_cosine_and_keeps_the_warm_up():
+    from mmengine.config import Config
+
+    from kdmvnet_mm.apis import set_epochs
+    cfg = set_epochs(Config.fromfile(
+        'configs/_base_/schedules/sgd_clip_cosine_36e.py'), 12)
+    assert cfg.train_cfg.max_epochs == cfg.train_cfg.val_interval == 12
+    assert cfg.param_scheduler[0].T_max == 12
+    # the GPU schedule: 5 warm-up epochs, then cosine to the end
+    cfg = set_epochs(Config.fromfile(
+        'configs/_base_/schedules/sgd_clip_warmup_cosine_200e.py'), 20)
+    warm, cos = cfg.param_scheduler
+    assert (warm.begin, warm.end) == (0, 5)
+    assert (cos.begin, cos.end, cos.T_max) == (5, 20, 15)
+    with pytest.raises(ValueError, match='CosineAnnealingLR.*epoch 5'):
+        set_epochs(Config.fromfile(
+            'configs/_base_/schedules/sgd_clip_warmup_cosine_200e.py'), 5)

@@ -30,7 +30,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 import kdmvnet_mm  # noqa: E402,F401
-from kdmvnet_mm.apis import (epochs_options, load_experiment_cfg,  # noqa: E402
+from kdmvnet_mm.apis import (load_experiment_cfg,  # noqa: E402
                              test_all_views, train_and_test,
                              train_and_test_jobs)
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
@@ -99,12 +99,12 @@ def main(argv=None):
         print(f'[demo] generating {args.data} (seed {args.seed})')
         write_synthetic_multiview(args.data, seed=args.seed)
 
-    opts = epochs_options(args.epochs) if args.epochs else {}
     rows, times, all_views, cfgs = {}, {}, {}, {}
     t_start = time.time()
     for name, cfg_path in RUNS:
         cfgs[name] = load_experiment_cfg(cfg_path, osp.join(wd, name),
-                                         f'demo_{name}', args.data, opts)
+                                         f'demo_{name}', args.data,
+                                         epochs=args.epochs)
     # baseline and teacher are independent: side by side with --jobs 2
     first = ('baseline', 'teacher')
     print(f'[demo] training {" and ".join(first)} ({args.jobs} at a time)',

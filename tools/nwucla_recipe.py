@@ -72,12 +72,9 @@ ANCHORS = (('CTR-GCN', 96.5), ('InfoGCN', 97.0), ('KD-MVNet', 97.0),
 
 def model_cfg(stream, model, args, suffix, opts):
     wd = osp.join(args.work_dir, stream, model)
-    if args.epochs:
-        opts = dict(opts, **{'train_cfg.max_epochs': args.epochs,
-                             'train_cfg.val_interval': args.epochs})
     cfg = load_experiment_cfg(CONFIGS[model].format(suffix), wd,
                               f'nwucla_{stream}_{model}', args.data, opts,
-                              seed=args.seed)
+                              seed=args.seed, epochs=args.epochs)
     set_stream(cfg, stream.split('+'))
     return cfg
 
@@ -231,8 +228,9 @@ def main(argv=None):
                    'checkpoint) instead of training it again, e.g. a '
                    'joint run before --streams j,b,jm')
     p.add_argument('--epochs', type=int, default=None,
-                   help='override the presets\' epochs (quick checks; the '
-                   'cosine schedule is cut, not rescaled)')
+                   help='override the presets\' epochs (quick checks; '
+                   'the cosine schedule is fitted to them, a warm-up '
+                   'keeps its length)')
     args = p.parse_args(argv)
     args.work_dir = args.work_dir or f'work_dirs/nwucla_{args.preset}'
     streams = args.streams.split(',')

@@ -18,9 +18,11 @@ def load_experiment_cfg(path: str,
                         ann_file: Optional[str] = None,
                         options: Optional[Dict] = None,
                         seed: int = 0,
-                        quiet: bool = True) -> Config:
+                        quiet: bool = True,
+                        epochs: Optional[int] = None) -> Config:
     """A config with its work dir, a unique experiment name and, when
-    given, every dataloader pointed at ``ann_file``."""
+    given, every dataloader pointed at ``ann_file``, the ``options`` merged
+    and the schedule fitted to ``epochs`` (:func:`set_epochs`)."""
     cfg = Config.fromfile(path)
     if ann_file is not None:
         for k in LOADERS:
@@ -33,15 +35,35 @@ def load_experiment_cfg(path: str,
         cfg.log_level = 'WARNING'
     if options:
         cfg.merge_from_dict(options)
+    if epochs:
+        set_epochs(cfg, epochs)
     return cfg
 
 
-def epochs_options(epochs: int) -> Dict:
-    """Options that shorten a preset to ``epochs``: validation at the end
-    and the cosine schedule (``param_scheduler[0]``) annealed over them."""
-    return {'train_cfg.max_epochs': epochs,
-            'train_cfg.val_interval': epochs,
-            'param_scheduler.0.T_max': epochs}
+def set_epochs(cfg: Config, epochs: int) -> Config:
+    """Fit a config's schedule to ``epochs``, validating at the end.
+
+    Every epoch-based scheduler that ran to the old last epoch ends at the
+    new one (a cosine's ``T_max`` with it), so the learning rate still
+    anneals to ``eta_min``; a warm-up that ends earlier keeps its length.
+    """
+    old = cfg.train_cfg.max_epochs
+    cfg.train_cfg.max_epochs = epochs
+    cfg.train_cfg.val_interval = epochs
+    schedulers = cfg.get('param_scheduler') or []
+    for s in ([schedulers] if isinstance(schedulers, dict) else schedulers):
+        if not s.get('by_epoch', True) or s.get('end', old) < old:
+            continue
+        begin = s.get('begin', 0)
+        if begin >= epochs:
+            raise ValueError(
+                f'{epochs} epochs: the {s["type"]} scheduler begins at '
+                f'epoch {begin}; give more epochs')
+        if 'end' in s:
+            s['end'] = epochs
+        if 'T_max' in s:
+            s['T_max'] = epochs - begin
+    return cfg
 
 
 def config_digest(cfg: Config) -> str:

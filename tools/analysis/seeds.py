@@ -31,8 +31,8 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 import kdmvnet_mm  # noqa: E402,F401
-from kdmvnet_mm.apis import (config_digest, epochs_options,  # noqa: E402
-                             load_experiment_cfg, train_and_test_jobs)
+from kdmvnet_mm.apis import (config_digest, load_experiment_cfg,  # noqa: E402
+                             train_and_test_jobs)
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from tools.cache_teacher import (cache_for_student,  # noqa: E402
                                  cache_options)
@@ -163,13 +163,13 @@ def main(argv=None):
             f'--data {args.data}: no such annotation file (make it with '
             f'python tools/data/make_synthetic_multiview.py --out '
             f'{args.data} --seed 0)')
-    opts = epochs_options(args.epochs) if args.epochs else {}
 
     def cfg(model, seed):
         return load_experiment_cfg(
             getattr(args, model),
             osp.join(args.work_dir, f'{model}_seed{seed}'),
-            f'seeds_{model}_{seed}', args.data, opts, seed=seed)
+            f'seeds_{model}_{seed}', args.data, seed=seed,
+            epochs=args.epochs)
 
     # baselines and teachers are independent of each other
     first = [(m, s) for s in seeds for m in ('baseline', 'teacher')]
