@@ -153,7 +153,8 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
         return out
 
     monkeypatch.setattr(nwucla_recipe, 'train_and_test_jobs', fake_jobs)
-    monkeypatch.setattr(nwucla_recipe, 'cache_seconds', lambda c, d: 5.0)
+    monkeypatch.setattr(nwucla_recipe, 'cache_for_student',
+                        lambda c, d: ({}, 5.0))
 
     def recipe(*argv):
         del trained[:]

@@ -41,7 +41,6 @@ import os
 import os.path as osp
 import sys
 import time
-from functools import partial
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -103,16 +102,16 @@ def finished_run(cfg, upstream):
 
 
 def train_all(runs, args):
-    """Train and test ``runs`` ([(stream, model, cfg, prepare, upstream)]),
-    ``args.jobs`` at a time; ``prepare()``, when given, runs first and
-    returns seconds that count as the run's (the teacher cache). With
+    """Train and test ``runs`` ([(stream, model, cfg, cache, upstream)]),
+    ``args.jobs`` at a time. ``cache``, when given, is the ``(teacher cfg,
+    teacher dir)`` to cache first; its seconds count as the run's. With
     ``args.reuse`` a run finished before on the same config is read back
     instead. Returns {(stream, model): result}."""
     out, todo = {}, []
-    for stream, model, cfg, prepare, upstream in runs:
+    for stream, model, cfg, cache, upstream in runs:
         prev = finished_run(cfg, upstream) if args.reuse else None
         if prev is None:
-            todo.append((stream, model, cfg, prepare, upstream))
+            todo.append((stream, model, cfg, cache, upstream))
             continue
         out[stream, model] = prev
         print(f'[nwucla] {stream}/{model}: reused {cfg.work_dir} (v03 '
@@ -121,7 +120,8 @@ def train_all(runs, args):
     if not todo:
         return out
     digests = [config_digest(cfg) for _, _, cfg, _, _ in todo]
-    extra = [prepare() if prepare else 0.0 for _, _, _, prepare, _ in todo]
+    extra = [cache_for_student(*cache)[1] if cache else 0.0
+             for _, _, _, cache, _ in todo]
     print('[nwucla] training ' + ', '.join(f'{s}/{m}' for s, m, *_ in todo)
           + f' ({args.jobs} at a time)', flush=True)
     results = train_and_test_jobs(
@@ -140,31 +140,29 @@ def train_all(runs, args):
     return out
 
 
-def cache_seconds(teacher_cfg, teacher_dir):
-    return cache_for_student(teacher_cfg, teacher_dir)[1]
-
-
 def run_streams(streams, models, args, suffix):
     """Baselines and teachers of every stream side by side, then the
     students (they need their stream's teacher); {(stream, model): result}.
     """
-    out = train_all([(s, m, model_cfg(s, m, args, suffix, {}), None, None)
-                     for s in streams for m in models if m != 'student'],
-                    args)
+    cfgs = {(s, m): model_cfg(s, m, args, suffix, {})
+            for s in streams for m in models if m != 'student'}
+    out = train_all([(s, m, cfg, None, None)
+                     for (s, m), cfg in cfgs.items()], args)
     if 'student' not in models:
         return out
     students = []
     for stream in streams:
         teacher_dir = osp.join(args.work_dir, stream, 'teacher')
         if args.online_teacher:
-            opts, prepare = {'model.teacher_ckpt': teacher_dir}, None
+            opts, cache = {'model.teacher_ckpt': teacher_dir}, None
         else:
             opts = cache_options(teacher_dir)
-            prepare = partial(cache_seconds, model_cfg(
-                stream, 'teacher', args, suffix, {}), teacher_dir)
+            teacher_cfg = cfgs.get((stream, 'teacher')) or model_cfg(
+                stream, 'teacher', args, suffix, {})
+            cache = (teacher_cfg, teacher_dir)
         students.append((stream, 'student',
                          model_cfg(stream, 'student', args, suffix, opts),
-                         prepare, teacher_stamp(teacher_dir)))
+                         cache, teacher_stamp(teacher_dir)))
     out.update(train_all(students, args))
     return out
 
