@@ -92,3 +92,31 @@ def test_set_epochs_fits_the_cosine_and_keeps_the_warm_up():
     with pytest.raises(ValueError, match='CosineAnnealingLR.*epoch 5'):
         set_epochs(Config.fromfile(
             'configs/_base_/schedules/sgd_clip_warmup_cosine_200e.py'), 5)
+
+
+def test_run_result_is_reused_only_for_the_same_config_and_stamps(tmp_path):
+    from mmengine.config import Config
+
+    from kdmvnet_mm.apis import (config_digest, read_run_result,
+                                 write_run_result)
+    cfg = Config(dict(model=dict(type='A', depth=2)))
+    other = Config(dict(model=dict(type='A', depth=3)))
+    path = str(tmp_path / 'result.json')
+    assert read_run_result(path, cfg, strict=True) is None  # none yet
+    written = write_run_result(path, config_digest(cfg), dict(top1=81.5),
+                               seed=1)
+    assert written == dict(top1=81.5, config_sha1=config_digest(cfg), seed=1)
+    assert read_run_result(path, cfg, seed=1) == written
+    assert read_run_result(path, other, seed=1) is None
+    assert read_run_result(path, cfg, seed=2) is None
+    with pytest.raises(ValueError, match=r"result\.json: field config_sha1"):
+        read_run_result(path, other, strict=True, seed=1)
+    with pytest.raises(ValueError, match='field seed is 1'):
+        read_run_result(path, cfg, strict=True, seed=2)
+    # a stamp the file does not have is a mismatch too
+    assert read_run_result(path, cfg, seed=1, upstream='t.pth') is None
+    with open(path, 'w') as f:
+        f.write('{"top1": 8')  # cut short
+    assert read_run_result(path, cfg, seed=1) is None
+    with pytest.raises(ValueError, match='not a readable run result'):
+        read_run_result(path, cfg, strict=True, seed=1)

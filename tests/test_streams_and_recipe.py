@@ -60,6 +60,17 @@ def test_set_stream_rejects_unknown_stream_and_missing_genskefeat():
         set_stream(cfg, ['b'])
 
 
+def test_early_fused_stream_needs_a_backbone_to_size():
+    cfg = Config.fromfile(CFGS[0])
+    cfg.model = dict(type='SomeRecognizer', encoder=dict(in_channels=3))
+    with pytest.raises(ValueError, match='model: no backbone dict'):
+        set_stream(cfg, ['j', 'b'])
+    cfg = set_stream(Config.fromfile(CFGS[0]), ['j', 'b'])
+    cfg.model.backbone.in_channels = 5  # not 2 streams of equal channels
+    with pytest.raises(ValueError, match='in_channels 5 is not a multiple'):
+        set_stream(cfg, ['j', 'b', 'jm'])
+
+
 def test_recipe_refuses_a_student_without_its_teacher(tmp_path, capsys):
     from tools import nwucla_recipe
     with pytest.raises(SystemExit):

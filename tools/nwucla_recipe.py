@@ -47,7 +47,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import kdmvnet_mm  # noqa: E402,F401
 from kdmvnet_mm.apis import (STREAMS, config_digest,  # noqa: E402
                              last_checkpoint, load_experiment_cfg,
-                             set_stream, train_and_test_jobs)
+                             read_run_result, set_stream,
+                             train_and_test_jobs, write_run_result)
 from kdmvnet_mm.datasets.converters import (NWUCLA_CLASSES,  # noqa: E402
                                             convert_nwucla)
 from kdmvnet_mm.evaluation import (fuse_scores, fusion_report,  # noqa: E402
@@ -89,16 +90,10 @@ def finished_run(cfg, upstream):
     """The result an earlier recipe run left in ``cfg.work_dir`` for this
     very config (and, for a student, the same teacher checkpoint), or None
     when there is none or it is stale."""
-    try:
-        with open(osp.join(cfg.work_dir, RESULT)) as f:
-            res = json.load(f)
-    except (OSError, ValueError):
+    if not osp.isfile(osp.join(cfg.work_dir, 'test_preds.pkl')):
         return None
-    if (res.get('config_sha1') != config_digest(cfg)
-            or res.get('upstream') != upstream or not osp.isfile(
-                osp.join(cfg.work_dir, 'test_preds.pkl'))):
-        return None
-    return res
+    return read_run_result(osp.join(cfg.work_dir, RESULT), cfg,
+                           upstream=upstream)
 
 
 def train_all(runs, args):
@@ -130,10 +125,10 @@ def train_all(runs, args):
          for _, _, cfg, _, _ in todo], workers=args.jobs)
     for (stream, model, cfg, _, upstream), res, digest, extra_s in zip(
             todo, results, digests, extra):
-        res = dict(top1=res['top1']['C3'], train_s=res['train_s'] + extra_s,
-                   config_sha1=digest, upstream=upstream)
-        with atomic_write(osp.join(cfg.work_dir, RESULT), 'w') as f:
-            json.dump(res, f, indent=1)
+        res = write_run_result(
+            osp.join(cfg.work_dir, RESULT), digest,
+            dict(top1=res['top1']['C3'], train_s=res['train_s'] + extra_s),
+            upstream=upstream)
         out[stream, model] = res
         print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
               f'({res["train_s"]:.0f} s)', flush=True)

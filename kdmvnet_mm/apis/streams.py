@@ -46,8 +46,16 @@ def set_stream(cfg: Config, feats: Sequence[str]) -> Config:
     if old is not None and len(feats) != len(old) \
             and cfg.get('model') is not None:
         # GenSkeFeat concatenates the streams along the channel axis
-        per_feat = _input_channels(cfg.model) // len(old)
-        _set_input_channels(cfg.model, per_feat * len(feats))
+        channels = _input_channels(cfg.model)
+        if channels == 0:
+            raise ValueError(
+                f'model: no backbone dict, so its input channels cannot be '
+                f'sized for stream(s) {feats}; set them yourself')
+        if channels % len(old):
+            raise ValueError(
+                f'model: backbone in_channels {channels} is not a multiple of '
+                f'the {len(old)} stream(s) {old} of the config')
+        _set_input_channels(cfg.model, channels // len(old) * len(feats))
     return cfg
 
 

@@ -32,7 +32,8 @@ sys.path.insert(0, ROOT)
 
 import kdmvnet_mm  # noqa: E402,F401
 from kdmvnet_mm.apis import (config_digest, load_experiment_cfg,  # noqa: E402
-                             train_and_test_jobs)
+                             read_run_result, train_and_test_jobs,
+                             write_run_result)
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from tools.cache_teacher import (cache_for_student,  # noqa: E402
                                  cache_options)
@@ -105,17 +106,12 @@ def _result_path(cfg):
 def _load_result(cfg):
     """A finished run's result, refused when it came from another config or
     seed (a second study in the same work dir)."""
-    path = _result_path(cfg)
-    with open(path) as f:
-        res = json.load(f)
-    want = dict(config=cfg.filename, seed=cfg.randomness.seed,
-                config_sha1=config_digest(cfg))
-    for key, value in want.items():
-        if res.get(key) != value:
-            raise ValueError(
-                f'{path}: field {key} is {res.get(key)!r}, but this study '
-                f'runs {value!r}; use another --work-dir or delete the file')
-    return res
+    return read_run_result(_result_path(cfg), cfg, strict=True,
+                           **_stamps(cfg))
+
+
+def _stamps(cfg):
+    return dict(config=cfg.filename, seed=cfg.randomness.seed)
 
 
 def run_jobs(cfgs, workers):
@@ -132,10 +128,7 @@ def run_jobs(cfgs, workers):
         digests = [config_digest(c) for c in batch]
         for cfg, digest, res in zip(batch, digests, train_and_test_jobs(
                 [dict(cfg=c) for c in batch], workers=workers)):
-            res.update(config=cfg.filename, seed=cfg.randomness.seed,
-                       config_sha1=digest)
-            with atomic_write(_result_path(cfg), 'w') as f:
-                json.dump(res, f, indent=1)
+            write_run_result(_result_path(cfg), digest, res, **_stamps(cfg))
     return [_load_result(c) for c in cfgs], {c.work_dir for c in todo}
 
 
