@@ -175,6 +175,8 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
         return sorted(trained)
 
     assert recipe('--streams', 'j') == ['j/student', 'j/teacher']
+    report = (wd / 'report.md').read_text()
+    assert '| teacher | 12 | ' in report and '| student | 36 | ' in report
     j_student = json.loads((wd / 'j/student/recipe_result.json').read_text())
     assert j_student['train_s'] == 105.0  # the cache counts
     # a second stream: the joint one is read back, times still sum both
@@ -183,7 +185,7 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
     assert 'j/student: reused' in capsys.readouterr().out
     res = json.loads((wd / 'results.json').read_text())
     assert res['student']['j'] == dict(top1=j_student['top1'],
-                                       train_s=105.0)
+                                       train_s=105.0, epochs=36)
     assert 0 <= res['student']['fused'] <= 100
     assert recipe('--streams', 'j,b', '--reuse') == []
     # without --reuse everything trains again

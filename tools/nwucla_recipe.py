@@ -108,7 +108,7 @@ def train_all(runs, args):
         if prev is None:
             todo.append((stream, model, cfg, cache, upstream))
             continue
-        out[stream, model] = prev
+        out[stream, model] = dict(prev, epochs=cfg.train_cfg.max_epochs)
         print(f'[nwucla] {stream}/{model}: reused {cfg.work_dir} (v03 '
               f'top-1 {prev["top1"]:.1f}, {prev["train_s"]:.0f} s)',
               flush=True)
@@ -129,7 +129,7 @@ def train_all(runs, args):
             osp.join(cfg.work_dir, RESULT), digest,
             dict(top1=res['top1']['C3'], train_s=res['train_s'] + extra_s),
             upstream=upstream)
-        out[stream, model] = res
+        out[stream, model] = dict(res, epochs=cfg.train_cfg.max_epochs)
         print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
               f'({res["train_s"]:.0f} s)', flush=True)
     return out
@@ -172,14 +172,17 @@ def fuse(streams, model, args):
 
 
 def write_report(path, rows, streams, preset, jobs):
-    head = ['model'] + [f'{s} top-1' for s in streams]
+    head = ['model', 'epochs'] + [f'{s} top-1' for s in streams]
     if len(streams) > 1:
         head.append('fused top-1')
     head.append('train time')
     lines = ['| ' + ' | '.join(head) + ' |',
              '|' + ' --- |' * len(head)]
     for model, r in rows.items():
-        cells = [model] + [f'{r[s]["top1"]:.1f}' for s in streams]
+        # the models' budgets differ (CPU preset: 12-epoch baseline and
+        # teacher, 36-epoch student), so the table says them
+        cells = [model, str(r[streams[0]]['epochs'])] + [
+            f'{r[s]["top1"]:.1f}' for s in streams]
         if len(streams) > 1:
             cells.append(f'{r["fused"]:.1f}')
         cells.append(f'{sum(r[s]["train_s"] for s in streams) / 60:.1f} min')
@@ -260,7 +263,7 @@ def main(argv=None):
                          streams, args.preset, args.jobs)
     with atomic_write(osp.join(args.work_dir, 'results.json'), 'w') as f:
         json.dump({m: {s: (r if isinstance(r, float) else
-                           dict(top1=r['top1'], train_s=r['train_s']))
+                           {k: r[k] for k in ('top1', 'train_s', 'epochs')})
                        for s, r in row.items()}
                    for m, row in rows.items()}, f, indent=1)
     print('\n' + table)
