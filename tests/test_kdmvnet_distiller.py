@@ -177,8 +177,14 @@ def test_extracted_student_loads_without_teacher(tmp_path):
         extract(str(tmp_path / 'x.pth'))
 
 
-def test_student_backbone_starts_from_the_teacher(tmp_path):
+def test_student_backbone_starts_from_the_teacher(tmp_path, monkeypatch):
+    from kdmvnet_mm.models.distillers import teacher_utils
+    reads = []
+    real = teacher_utils._load_checkpoint
+    monkeypatch.setattr(teacher_utils, '_load_checkpoint',
+                        lambda *a, **k: reads.append(a[0]) or real(*a, **k))
     model = distiller(tmp_path, init_student_from_teacher=('backbone', ))
+    assert len(reads) == 1  # the online teacher's weights are copied
     ref = torch.load(tmp_path / 'teacher.pth')['state_dict']
     ref = {k[9:]: v for k, v in ref.items() if k.startswith('backbone.')}
 
@@ -203,7 +209,8 @@ def test_student_backbone_starts_from_the_teacher(tmp_path):
     # a backbone of another size fails naming the keys
     small = dict(STUDENT, backbone=dict(STUDENT['backbone'], base_channels=16))
     with pytest.raises(ValueError,
-                       match=r'teacher.pth does not match.*mismatch \[gcn'):
+                       match=r'teacher.pth\) does not match student '
+                       r'backbone.*mismatch \[gcn'):
         distiller(tmp_path, student=small,
                   init_student_from_teacher=('backbone', ))
     with pytest.raises(ValueError, match="no submodule 'trunk'"):

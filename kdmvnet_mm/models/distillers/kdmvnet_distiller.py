@@ -7,8 +7,8 @@ from torch import Tensor
 
 from mmaction.registry import MODELS
 from ..recognizers.multiview_utils import split_inputs
-from .teacher_utils import (build_frozen_teacher, load_state_strict,
-                            load_teacher_cache)
+from .teacher_utils import (build_frozen_teacher, load_state_checked,
+                            load_state_strict, load_teacher_cache)
 
 
 @MODELS.register_module()
@@ -98,7 +98,15 @@ class KDMVNetDistiller(BaseModel):
             if not isinstance(module, torch.nn.Module):
                 raise ValueError('init_student_from_teacher: the student has '
                                  f'no submodule {name!r}')
-            load_state_strict(module, ckpt, prefix=name + '.')
+            source = getattr(self.teacher, name, None)
+            if isinstance(source, torch.nn.Module):
+                # the online teacher holds these weights already: no
+                # second read of its checkpoint
+                load_state_checked(module, source.state_dict(),
+                                   f'teacher {name} ({ckpt})',
+                                   f'student {name}')
+            else:
+                load_state_strict(module, ckpt, prefix=name + '.')
             # mmengine's init_weights skips modules marked initialised, so
             # the Runner keeps the copied weights.
             module._is_init = True

@@ -64,6 +64,15 @@ def load_state_strict(model: nn.Module,
         k: v
         for k, v in state.items() if not k.startswith(ignore_prefixes)
     }
+    load_state_checked(model, state, f'{what} checkpoint {ckpt_path}',
+                       f'the {what} config')
+
+
+def load_state_checked(model: nn.Module, state: Dict, source: str,
+                       target: str) -> None:
+    """``model.load_state_dict(state)``, raising first with the missing,
+    unexpected and shape-mismatched keys named (``source`` / ``target``
+    say where the weights come from and go to, for the message)."""
     own = model.state_dict()
     missing = sorted(set(own) - set(state))
     unexpected = sorted(set(state) - set(own))
@@ -73,9 +82,9 @@ def load_state_strict(model: nn.Module,
         def fmt(keys):
             return ', '.join(keys[:8]) + (' ...' if len(keys) > 8 else '')
         raise ValueError(
-            f'{what} checkpoint {ckpt_path} does not match the {what} '
-            f'config: missing keys [{fmt(missing)}], unexpected keys '
-            f'[{fmt(unexpected)}], shape mismatch [' + ', '.join(
+            f'{source} does not match {target}: missing keys '
+            f'[{fmt(missing)}], unexpected keys [{fmt(unexpected)}], shape '
+            'mismatch [' + ', '.join(
                 f'{k}: ckpt {tuple(state[k].shape)} vs model '
                 f'{tuple(own[k].shape)}' for k in mismatched[:8]) + ']')
     model.load_state_dict(state, strict=True)
