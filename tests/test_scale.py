@@ -226,3 +226,25 @@ def test_plot_gates_draws_a_trained_teachers_gates(synth, teacher, tmp_path):
                          '--index', '100000', '--out',
                          str(tmp_path / 'no.png'), '--cfg-options', ann])
     assert not (tmp_path / 'no.png').exists()
+
+
+def test_plot_gates_runs_a_student_without_its_teacher_or_cache(synth,
+                                                                tmp_path):
+    """A student config names its teacher and cache; the plot needs
+    neither (the checkpoint holds the student), so both are left unread."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmaction.registry import MODELS
+    from tools.analysis import plot_gates
+    init_default_scope('mmaction')
+    model = Config.fromfile(STUDENT).model
+    model.update(teacher=None, teacher_ckpt=None,
+                 init_student_from_teacher=())
+    ckpt = str(tmp_path / 'student.pth')
+    torch.save(dict(state_dict=MODELS.build(model).state_dict()), ckpt)
+    out = tmp_path / 'gates.png'
+    plot_gates.main([STUDENT, ckpt, '--out', str(out), '--cfg-options',
+                     f'test_dataloader.dataset.ann_file={synth}',
+                     f'model.teacher_cache={tmp_path / "absent.pth"}'])
+    assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'

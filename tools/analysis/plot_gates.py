@@ -50,9 +50,10 @@ def main(argv=None):
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     model_cfg = cfg.model
     if model_cfg.get('type') == 'KDMVNetDistiller':
-        # the checkpoint holds the trained student: no teacher, no init
+        # the checkpoint holds the trained student: no teacher, no cache,
+        # no init
         model_cfg = dict(model_cfg, teacher=None, teacher_ckpt=None,
-                         init_student_from_teacher=())
+                         teacher_cache=None, init_student_from_teacher=())
     model = MODELS.build(model_cfg)
     load_checkpoint(model, args.checkpoint, map_location='cpu', strict=False)
     model.eval()
