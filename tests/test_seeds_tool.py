@@ -45,7 +45,7 @@ def test_missing_data_file_is_named(tmp_path):
 def test_two_seeds_end_to_end_and_rerun_reuses_results(synth, tmp_path):
     wd = str(tmp_path / 'seeds')
     args = ['--seeds', '0,1', '--work-dir', wd, '--data', synth,
-            '--epochs', '1', '--jobs', '2']
+            '--epochs', '1', '--jobs', '2', '--threads', '1']
     top1 = seeds.main(args)
     for m in seeds.MODELS:
         assert sorted(top1[m]) == [0, 1]
@@ -82,6 +82,9 @@ def test_two_seeds_end_to_end_and_rerun_reuses_results(synth, tmp_path):
                        r'field config_sha1'):
         seeds.main(['--seeds', '0,1', '--work-dir', wd, '--data', synth,
                     '--epochs', '2', '--jobs', '2'])
+    with pytest.raises(ValueError, match=r'baseline_seed0.*result\.json.*'
+                       r'field threads is 1, but this run has 2'):
+        seeds.main(args + ['--threads', '2'])
     other = 'configs/kdmvnet/student_synthetic_xview.py'
     with pytest.raises(ValueError, match=r'student_seed0.*result\.json.*'
                        r'field config.*student_synthetic_xview_cpu'):

@@ -29,19 +29,24 @@ def _train_in_worker(cfg: Config, split: str, dump: Optional[str],
     return train_and_test(cfg, split, dump)
 
 
-def train_and_test_jobs(jobs: List[Dict], workers: int = 1) -> List[Dict]:
+def train_and_test_jobs(jobs: List[Dict], workers: int = 1,
+                        threads: Optional[int] = None) -> List[Dict]:
     """``train_and_test`` for every job, ``workers`` at a time.
 
     Each job is ``dict(cfg=Config, split='xsub_val', dump=None)``. With
     ``workers > 1`` every job runs in its own spawned process with
-    ``cpu_count // workers`` torch threads, its console output going to
-    ``<work_dir>/train_console.log``; results come back in job order and a
-    failed job raises naming its config and that log."""
+    ``threads`` (default ``cpu_count // workers``) torch threads, its
+    console output going to ``<work_dir>/train_console.log``; results come
+    back in job order and a failed job raises naming its config and that
+    log. One job, or ``workers <= 1``, runs in this process, with
+    ``threads`` torch threads when given (the thread count changes the
+    order of floating-point sums, and so a run's figures)."""
     calls = [(j['cfg'], j.get('split', 'xsub_val'), j.get('dump'))
              for j in jobs]
     if workers <= 1 or len(jobs) <= 1:
-        return [train_and_test(*c) for c in calls]
-    threads = max(1, (os.cpu_count() or 1) // workers)
+        return _in_process(calls, threads)
+    if threads is None:
+        threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = multiprocessing.get_context('spawn')  # no forked torch state
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         runs = []
@@ -59,3 +64,14 @@ def train_and_test_jobs(jobs: List[Dict], workers: int = 1) -> List[Dict]:
                     f'failed: {type(e).__name__}: {e}; its output is in '
                     f'{log}') from e
     return results
+
+
+def _in_process(calls, threads: Optional[int]) -> List[Dict]:
+    import torch
+    before = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        return [train_and_test(*c) for c in calls]
+    finally:
+        torch.set_num_threads(before)

@@ -1,8 +1,8 @@
 """Baseline against teacher → student over training seeds, side by side.
 
     python tools/analysis/seeds.py --seeds 0,1,2 --work-dir work_dirs/seeds
-        [--data data/synthetic/ntu_mv.pkl] [--jobs 2] [--epochs N]
-        [--baseline CFG] [--teacher CFG] [--student CFG]
+        [--data data/synthetic/ntu_mv.pkl] [--jobs 2] [--threads N]
+        [--epochs N] [--baseline CFG] [--teacher CFG] [--student CFG]
 
 One run of ``make demo`` is one draw: on the synthetic held-out camera the
 baseline alone moves by several points with the training seed. For every
@@ -10,15 +10,18 @@ seed S this trains the baseline and the teacher with ``randomness.seed=S``
 (all of them side by side, ``--jobs`` at a time), caches every teacher
 (``tools/cache_teacher.py``) and distils each into a student with the same
 seed. Every model is tested single view on each camera of the held-out
-performers (last checkpoint, as in the demo).
+performers (last checkpoint, as in the demo). Every run gets the same
+number of torch threads (``--threads``), a run left alone at the end too:
+the thread count alone has moved a student's camera-1 top-1 by 4.4 points,
+so a seed's figures must not depend on which other seeds ran beside it.
 
 It prints and writes ``<work-dir>/seeds.md``: top-1 per camera and seed,
 the mean and sample standard deviation over seeds, and the paired
 difference student − baseline per camera. Each finished run leaves
 ``result.json`` in its work dir, and a rerun reuses it, so an interrupted
 study continues where it stopped; a teacher trained again retrains its
-student, and a result from another config file, seed or config content
-(``--epochs``, say) is refused.
+student, and a result from another config file, seed, thread count or
+config content (``--epochs``, say) is refused.
 """
 import argparse
 import json
@@ -103,20 +106,22 @@ def _result_path(cfg):
     return osp.join(cfg.work_dir, 'result.json')
 
 
-def _load_result(cfg):
-    """A finished run's result, refused when it came from another config or
-    seed (a second study in the same work dir)."""
+def _load_result(cfg, threads):
+    """A finished run's result, refused when it came from another config,
+    seed or thread count (a second study in the same work dir)."""
     return read_run_result(_result_path(cfg), cfg, strict=True,
-                           **_stamps(cfg))
+                           **_stamps(cfg, threads))
 
 
-def _stamps(cfg):
-    return dict(config=cfg.filename, seed=cfg.randomness.seed)
+def _stamps(cfg, threads):
+    return dict(config=cfg.filename, seed=cfg.randomness.seed,
+                threads=threads)
 
 
-def run_jobs(cfgs, workers):
-    """Train and test every config without a ``result.json`` yet; return
-    every config's result in order, and the work dirs trained now."""
+def run_jobs(cfgs, workers, threads):
+    """Train and test every config without a ``result.json`` yet, each
+    with ``threads`` torch threads; return every config's result in order,
+    and the work dirs trained now."""
     todo = [c for c in cfgs if not osp.isfile(_result_path(c))]
     if todo:
         print(f'[seeds] training {len(todo)} runs, {workers} at a time: '
@@ -127,9 +132,11 @@ def run_jobs(cfgs, workers):
         batch = todo[i:i + workers]
         digests = [config_digest(c) for c in batch]
         for cfg, digest, res in zip(batch, digests, train_and_test_jobs(
-                [dict(cfg=c) for c in batch], workers=workers)):
-            write_run_result(_result_path(cfg), digest, res, **_stamps(cfg))
-    return [_load_result(c) for c in cfgs], {c.work_dir for c in todo}
+                [dict(cfg=c) for c in batch], workers, threads)):
+            write_run_result(_result_path(cfg), digest, res,
+                             **_stamps(cfg, threads))
+    return ([_load_result(c, threads) for c in cfgs],
+            {c.work_dir for c in todo})
 
 
 def parse_args(argv=None):
@@ -140,6 +147,9 @@ def parse_args(argv=None):
     p.add_argument('--data', default='data/synthetic/ntu_mv.pkl')
     p.add_argument('--jobs', type=int, default=min(2, os.cpu_count() or 1),
                    help='runs side by side, one process each')
+    p.add_argument('--threads', type=int, default=None,
+                   help='torch threads of every run, a lone last one too '
+                   '(default: cpu count // --jobs)')
     p.add_argument('--epochs', type=int, default=None,
                    help='override every preset\'s epochs (quick checks)')
     for m in MODELS:
@@ -151,6 +161,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(',')]
+    threads = args.threads or max(1, (os.cpu_count() or 1) // args.jobs)
     if not osp.isfile(args.data):
         raise FileNotFoundError(
             f'--data {args.data}: no such annotation file (make it with '
@@ -168,7 +179,7 @@ def main(argv=None):
     first = [(m, s) for s in seeds for m in ('baseline', 'teacher')]
     first_cfgs = [cfg(m, s) for m, s in first]
     top1 = {m: {} for m in MODELS}
-    results, trained = run_jobs(first_cfgs, args.jobs)
+    results, trained = run_jobs(first_cfgs, args.jobs, threads)
     for (m, s), res in zip(first, results):
         top1[m][s] = res['top1']
     students = []
@@ -183,7 +194,7 @@ def main(argv=None):
             if not osp.isfile(_result_path(student)):
                 cache_for_student(c, c.work_dir)
             students.append((s, student))
-    results, _ = run_jobs([c for _, c in students], args.jobs)
+    results, _ = run_jobs([c for _, c in students], args.jobs, threads)
     for (s, _), res in zip(students, results):
         top1['student'][s] = res['top1']
 
