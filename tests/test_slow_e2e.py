@@ -20,6 +20,9 @@ def test_demo_writes_report_and_plots(tmp_path):
     assert set(res['top1']['student']) == {'C1', 'C2', 'C3'}
     for f in ('report.md', 'per_camera_top1.png', 'student_confusion.png'):
         assert (tmp_path / 'demo' / f).stat().st_size > 0
+    # the report says one run is a draw and where the spread is measured
+    assert 'tools/analysis/seeds.py' in (tmp_path / 'demo' /
+                                         'report.md').read_text()
 
 
 @pytest.mark.slow

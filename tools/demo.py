@@ -70,7 +70,12 @@ def write_report(path, rows, times, all_views, data_cmd, side_by_side):
         'cameras 2 and 3 only; camera 1 is the held-out view. "all views": '
         'the teacher given every camera of each test recording.', ''
     ] + table + [
-        '', summary, '', f'Data: `{data_cmd}`', '',
+        '', summary, '',
+        'One run is one draw: with the training seed, and even with the '
+        'number of torch threads, camera 1 moves by several points. '
+        '`python tools/analysis/seeds.py --seeds 0,1,2` gives the mean and '
+        'spread over seeds (README, "Synthetic multi-view data").', '',
+        f'Data: `{data_cmd}`', '',
         '![per camera](per_camera_top1.png)', '',
         '![student confusion](student_confusion.png)', ''
     ]
