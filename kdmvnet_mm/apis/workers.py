@@ -16,6 +16,12 @@ from mmengine.config import Config
 from .experiment import train_and_test
 
 
+def threads_per_job(workers: int) -> int:
+    """Torch threads of each of ``workers`` runs side by side: the cores
+    shared out, at least one."""
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 def _train_in_worker(cfg: Config, split: str, dump: Optional[str],
                      log: str, threads: int) -> Dict:
     import torch
@@ -46,7 +52,7 @@ def train_and_test_jobs(jobs: List[Dict], workers: int = 1,
     if workers <= 1 or len(jobs) <= 1:
         return _in_process(calls, threads)
     if threads is None:
-        threads = max(1, (os.cpu_count() or 1) // workers)
+        threads = threads_per_job(workers)
     ctx = multiprocessing.get_context('spawn')  # no forked torch state
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
         runs = []

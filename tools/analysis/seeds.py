@@ -35,8 +35,8 @@ sys.path.insert(0, ROOT)
 
 import kdmvnet_mm  # noqa: E402,F401
 from kdmvnet_mm.apis import (config_digest, load_experiment_cfg,  # noqa: E402
-                             read_run_result, train_and_test_jobs,
-                             write_run_result)
+                             read_run_result, threads_per_job,
+                             train_and_test_jobs, write_run_result)
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
 from tools.cache_teacher import (cache_for_student,  # noqa: E402
                                  cache_options)
@@ -161,7 +161,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(',')]
-    threads = args.threads or max(1, (os.cpu_count() or 1) // args.jobs)
+    threads = args.threads or threads_per_job(args.jobs)
     if not osp.isfile(args.data):
         raise FileNotFoundError(
             f'--data {args.data}: no such annotation file (make it with '
