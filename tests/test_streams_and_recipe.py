@@ -239,3 +239,31 @@ def test_early_fused_baseline_trains_on_its_pipeline_output():
         training=True)
     losses = model(**data, mode='loss')
     assert torch.isfinite(losses['loss_cls'])
+
+
+@pytest.mark.parametrize('path', CFGS)
+def test_nwucla_test_averages_ten_clips_and_validation_takes_one(path):
+    import torch
+    from mmengine.dataset import pseudo_collate
+
+    from mmaction.registry import MODELS
+    cfg = Config.fromfile(path)
+    val = Compose(cfg.val_dataloader.dataset.pipeline)(_sample(30))
+    assert val['inputs'].shape[0] == 1
+    items = [Compose(cfg.test_dataloader.dataset.pipeline)(_sample(t))
+             for t in (30, 70)]
+    assert [it['inputs'].shape[0] for it in items] == [10, 10]
+    # the loops start at different frames, so the clips differ
+    assert not torch.equal(items[0]['inputs'][0], items[0]['inputs'][1])
+    # the student's predict is its recognizer's (KDMVNetDistiller.forward)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model.get('student', cfg.model)).eval()
+    data = model.data_preprocessor(pseudo_collate(items), False)
+    with torch.no_grad():
+        fused = model(**data, mode='predict')
+        per_clip = [
+            model(data['inputs'][:, k:k + 1], data['data_samples'],
+                  mode='predict') for k in range(10)]
+    for i, ds in enumerate(fused):
+        mean = torch.stack([p[i].pred_score for p in per_clip]).mean(0)
+        torch.testing.assert_close(ds.pred_score, mean)

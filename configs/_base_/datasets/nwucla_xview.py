@@ -29,6 +29,13 @@ val_pipeline = test_aug + [
         type='UniformSampleFrames', clip_len=clip_len, num_clips=1,
         test_mode=True)
 ] + tail + [dict(type='PackActionInputs', meta_keys=('frame_dir', ))]
+# Test: scores averaged over 10 clips per sequence (mmaction2's skeleton
+# convention, as in ntu_skeleton_3d); validation keeps one clip for speed.
+test_pipeline = test_aug + [
+    dict(
+        type='UniformSampleFrames', clip_len=clip_len, num_clips=10,
+        test_mode=True)
+] + tail + [dict(type='PackActionInputs', meta_keys=('frame_dir', ))]
 mv_train_pipeline = train_aug + [
     dict(type='SyncUniformSampleFrames', clip_len=clip_len)
 ] + tail + [dict(type='PackActionInputs')]
@@ -42,7 +49,8 @@ val_dataloader = dict(
     dataset=dict(ann_file=ann_file, pipeline=val_pipeline, split='xview_val'))
 test_dataloader = dict(
     batch_size=16,
-    dataset=dict(ann_file=ann_file, pipeline=val_pipeline, split='xview_val'))
+    dataset=dict(
+        ann_file=ann_file, pipeline=test_pipeline, split='xview_val'))
 mv_train_dataloader = dict(
     dataset=dict(
         ann_file=ann_file,
