@@ -48,13 +48,15 @@ demo: $(STAMP)
 	$(PY) tools/demo.py --work-dir work_dirs/demo
 
 # N-UCLA cross-view: convert, train the teacher, distil the student, test
-# on v03 (add STREAMS=j,b,jm for the fused three-stream result).
+# on v03 (add STREAMS=j,b,jm for the fused three-stream result;
+# MODELS=teacher,student leaves out the baselines).
 STREAMS ?= j
+MODELS ?= baseline,teacher,student
 nwucla-cpu: $(STAMP)
-	$(PY) tools/nwucla_recipe.py --preset cpu --streams $(STREAMS) --work-dir work_dirs/nwucla_cpu
+	$(PY) tools/nwucla_recipe.py --preset cpu --streams $(STREAMS) --models $(MODELS) --work-dir work_dirs/nwucla_cpu
 
 nwucla-gpu: $(STAMP)
-	$(PY) tools/nwucla_recipe.py --preset gpu --streams $(STREAMS) --work-dir work_dirs/nwucla_gpu
+	$(PY) tools/nwucla_recipe.py --preset gpu --streams $(STREAMS) --models $(MODELS) --work-dir work_dirs/nwucla_gpu
 
 clean:
 	rm -rf work_dirs

@@ -142,14 +142,21 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
     from tools import nwucla_recipe
     wd, data = tmp_path / 'wd', tmp_path / 'data.pkl'
     data.write_bytes(b'')  # present, so the recipe does not convert
-    trained = []
+    trained, needs = [], {}
 
     def fake_jobs(jobs, workers=1):
-        out = []
+        out, first = [], len(trained)
         for j in jobs:
             run_dir = j['cfg'].work_dir
             os.makedirs(run_dir, exist_ok=True)
             trained.append(osp.relpath(run_dir, wd))
+            # the runs a job waits for, by their indices in ``jobs``
+            needs[trained[-1]] = [trained[first + d]
+                                  for d in j.get('after', ())]
+            prepare_s = 0.0
+            if j.get('prepare'):  # the teacher cache, in the job's process
+                fn, fargs = j['prepare']
+                prepare_s = fn(*fargs)[1]
             # a new checkpoint file per training, as mmengine writes it
             ckpt = osp.join(run_dir, f'epoch_{len(trained)}.pth')
             open(ckpt, 'wb').close()
@@ -160,7 +167,7 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
                 pickle.dump([dict(pred_score=rng.normal(size=10),
                                   gt_label=k % 10) for k in range(20)], f)
             out.append(dict(top1=dict(C3=50.0 + len(trained)),
-                            train_s=100.0, ckpt=ckpt))
+                            train_s=100.0, ckpt=ckpt, prepare_s=prepare_s))
         return out
 
     monkeypatch.setattr(nwucla_recipe, 'train_and_test_jobs', fake_jobs)
@@ -175,6 +182,8 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
         return sorted(trained)
 
     assert recipe('--streams', 'j') == ['j/student', 'j/teacher']
+    # the student waits for its own teacher only
+    assert needs == {'j/teacher': [], 'j/student': ['j/teacher']}
     report = (wd / 'report.md').read_text()
     assert '| teacher | 12 | ' in report and '| student | 36 | ' in report
     j_student = json.loads((wd / 'j/student/recipe_result.json').read_text())
@@ -182,6 +191,7 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
     # a second stream: the joint one is read back, times still sum both
     assert recipe('--streams', 'j,b', '--reuse') == ['b/student',
                                                      'b/teacher']
+    assert needs['b/student'] == ['b/teacher']
     assert 'j/student: reused' in capsys.readouterr().out
     res = json.loads((wd / 'results.json').read_text())
     assert res['student']['j'] == dict(top1=j_student['top1'],

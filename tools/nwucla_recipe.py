@@ -18,8 +18,8 @@
    preset's student starts from the teacher's backbone,
    ``init_student_from_teacher``).
    Independent runs go side by side, ``--jobs`` at a time (default 2 on
-   2+ cores): every baseline and teacher, then the students of the
-   streams;
+   2+ cores): every baseline and teacher, and each stream's student as
+   soon as its own teacher has ended;
 3. tests each model single-view on v03 (its last checkpoint) and, with more
    than one stream, fuses the streams' scores (equal weights);
 4. writes ``report.md``, ``results.json`` and the student's per-class
@@ -97,37 +97,50 @@ def finished_run(cfg, upstream):
 
 
 def train_all(runs, args):
-    """Train and test ``runs`` ([(stream, model, cfg, cache, upstream)]),
-    ``args.jobs`` at a time. ``cache``, when given, is the ``(teacher cfg,
-    teacher dir)`` to cache first; its seconds count as the run's. With
-    ``args.reuse`` a run finished before on the same config is read back
+    """Train and test ``runs`` ([(stream, model, cfg, cache)]), ``args.jobs``
+    at a time, a student as soon as its stream's teacher ends. ``cache``,
+    when given, is the ``(teacher cfg, teacher dir)`` to cache in the
+    student's process before it trains; its seconds count as the
+    student's. With ``args.reuse`` a run finished before on the same
+    config (a student: from the same teacher checkpoint) is read back
     instead. Returns {(stream, model): result}."""
     out, todo = {}, []
-    for stream, model, cfg, cache, upstream in runs:
-        prev = finished_run(cfg, upstream) if args.reuse else None
-        if prev is None:
-            todo.append((stream, model, cfg, cache, upstream))
-            continue
-        out[stream, model] = dict(prev, epochs=cfg.train_cfg.max_epochs)
-        print(f'[nwucla] {stream}/{model}: reused {cfg.work_dir} (v03 '
-              f'top-1 {prev["top1"]:.1f}, {prev["train_s"]:.0f} s)',
-              flush=True)
+    for stream, model, cfg, cache in runs:
+        teacher_dir = osp.join(args.work_dir, stream, 'teacher')
+        # a teacher trained now makes its student's earlier run stale
+        fresh_teacher = any(t[:2] == (stream, 'teacher') for t in todo)
+        if args.reuse and not fresh_teacher:
+            prev = finished_run(cfg, teacher_stamp(teacher_dir)
+                                if model == 'student' else None)
+            if prev is not None:
+                out[stream, model] = dict(prev,
+                                          epochs=cfg.train_cfg.max_epochs)
+                print(f'[nwucla] {stream}/{model}: reused {cfg.work_dir} '
+                      f'(v03 top-1 {prev["top1"]:.1f}, '
+                      f'{prev["train_s"]:.0f} s)', flush=True)
+                continue
+        todo.append((stream, model, cfg, cache))
     if not todo:
         return out
-    digests = [config_digest(cfg) for _, _, cfg, _, _ in todo]
-    extra = [cache_for_student(*cache)[1] if cache else 0.0
-             for _, _, _, cache, _ in todo]
+    index = {(s, m): i for i, (s, m, _, _) in enumerate(todo)}
+    jobs = [dict(cfg=cfg, split='xview_val',
+                 dump=osp.join(cfg.work_dir, 'test_preds.pkl'),
+                 after=[index[s, 'teacher']] if m == 'student'
+                 and (s, 'teacher') in index else [],
+                 prepare=(cache_for_student, cache) if cache else None)
+            for s, m, cfg, cache in todo]
+    digests = [config_digest(cfg) for _, _, cfg, _ in todo]
     print('[nwucla] training ' + ', '.join(f'{s}/{m}' for s, m, *_ in todo)
-          + f' ({args.jobs} at a time)', flush=True)
-    results = train_and_test_jobs(
-        [dict(cfg=cfg, split='xview_val',
-              dump=osp.join(cfg.work_dir, 'test_preds.pkl'))
-         for _, _, cfg, _, _ in todo], workers=args.jobs)
-    for (stream, model, cfg, _, upstream), res, digest, extra_s in zip(
-            todo, results, digests, extra):
+          + f' ({args.jobs} at a time; a student when its teacher ends)',
+          flush=True)
+    results = train_and_test_jobs(jobs, workers=args.jobs)
+    for (stream, model, cfg, _), res, digest in zip(todo, results, digests):
+        upstream = None if model != 'student' else teacher_stamp(
+            osp.join(args.work_dir, stream, 'teacher'))
         res = write_run_result(
             osp.join(cfg.work_dir, RESULT), digest,
-            dict(top1=res['top1']['C3'], train_s=res['train_s'] + extra_s),
+            dict(top1=res['top1']['C3'],
+                 train_s=res['train_s'] + res['prepare_s']),
             upstream=upstream)
         out[stream, model] = dict(res, epochs=cfg.train_cfg.max_epochs)
         print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
@@ -136,17 +149,13 @@ def train_all(runs, args):
 
 
 def run_streams(streams, models, args, suffix):
-    """Baselines and teachers of every stream side by side, then the
-    students (they need their stream's teacher); {(stream, model): result}.
-    """
+    """Every stream's baseline and teacher, and its student (from that
+    teacher, cached unless ``--online-teacher``); {(stream, model):
+    result}."""
     cfgs = {(s, m): model_cfg(s, m, args, suffix, {})
             for s in streams for m in models if m != 'student'}
-    out = train_all([(s, m, cfg, None, None)
-                     for (s, m), cfg in cfgs.items()], args)
-    if 'student' not in models:
-        return out
-    students = []
-    for stream in streams:
+    runs = [(s, m, cfg, None) for (s, m), cfg in cfgs.items()]
+    for stream in streams if 'student' in models else []:
         teacher_dir = osp.join(args.work_dir, stream, 'teacher')
         if args.online_teacher:
             opts, cache = {'model.teacher_ckpt': teacher_dir}, None
@@ -155,11 +164,9 @@ def run_streams(streams, models, args, suffix):
             teacher_cfg = cfgs.get((stream, 'teacher')) or model_cfg(
                 stream, 'teacher', args, suffix, {})
             cache = (teacher_cfg, teacher_dir)
-        students.append((stream, 'student',
-                         model_cfg(stream, 'student', args, suffix, opts),
-                         cache, teacher_stamp(teacher_dir)))
-    out.update(train_all(students, args))
-    return out
+        runs.append((stream, 'student',
+                     model_cfg(stream, 'student', args, suffix, opts), cache))
+    return train_all(runs, args)
 
 
 def fuse(streams, model, args):
@@ -212,9 +219,9 @@ def main(argv=None):
     p.add_argument('--data', default='data/nwucla/nwucla.pkl')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--jobs', type=int, default=min(2, os.cpu_count() or 1),
-                   help='independent runs (the baselines and teachers, then '
-                   'the students of different streams) side by side, one '
-                   'process each')
+                   help='runs side by side, one process each (the '
+                   'baselines and teachers; a student as soon as its '
+                   'teacher ends)')
     p.add_argument('--online-teacher', action='store_true',
                    help='run the teacher in every student step instead of '
                    'caching it once (exact under augmentation, slower)')

@@ -8,8 +8,9 @@ baseline and the teacher this way; their timings are in its report.
 import multiprocessing
 import os
 import os.path as osp
-from concurrent.futures import ProcessPoolExecutor
-from typing import Dict, List, Optional
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Callable, Dict, List, Optional, Tuple
 
 from mmengine.config import Config
 
@@ -22,8 +23,20 @@ def threads_per_job(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // workers)
 
 
+def _run_job(cfg: Config, split: str, dump: Optional[str],
+             prepare: Optional[Tuple[Callable, tuple]]) -> Dict:
+    """``prepare`` first (its seconds in ``prepare_s``), then train, test."""
+    prepare_s = 0.0
+    if prepare is not None:
+        t0 = time.time()
+        prepare[0](*prepare[1])
+        prepare_s = time.time() - t0
+    return dict(train_and_test(cfg, split, dump), prepare_s=prepare_s)
+
+
 def _train_in_worker(cfg: Config, split: str, dump: Optional[str],
-                     log: str, threads: int) -> Dict:
+                     prepare: Optional[Tuple[Callable, tuple]], log: str,
+                     threads: int) -> Dict:
     import torch
     torch.set_num_threads(threads)
     os.makedirs(osp.dirname(osp.abspath(log)), exist_ok=True)
@@ -32,44 +45,68 @@ def _train_in_worker(cfg: Config, split: str, dump: Optional[str],
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.close(fd)
-    return train_and_test(cfg, split, dump)
+    return _run_job(cfg, split, dump, prepare)
 
 
 def train_and_test_jobs(jobs: List[Dict], workers: int = 1,
                         threads: Optional[int] = None) -> List[Dict]:
     """``train_and_test`` for every job, ``workers`` at a time.
 
-    Each job is ``dict(cfg=Config, split='xsub_val', dump=None)``. With
-    ``workers > 1`` every job runs in its own spawned process with
+    Each job is ``dict(cfg=Config, split='xsub_val', dump=None, after=(),
+    prepare=None)``. ``after`` lists the indices of earlier jobs it needs
+    (a student its teacher); ``prepare`` is a picklable ``(function,
+    args)`` called in the job's process before training (caching that
+    teacher), its seconds returned as ``prepare_s``. A free worker takes
+    the first job whose ``after`` have all finished, so a student starts
+    as soon as its own teacher ends, not when every teacher has.
+
+    With ``workers > 1`` every job runs in its own spawned process with
     ``threads`` (default ``cpu_count // workers``) torch threads, its
     console output going to ``<work_dir>/train_console.log``; results come
     back in job order and a failed job raises naming its config and that
-    log. One job, or ``workers <= 1``, runs in this process, with
-    ``threads`` torch threads when given (the thread count changes the
-    order of floating-point sums, and so a run's figures)."""
-    calls = [(j['cfg'], j.get('split', 'xsub_val'), j.get('dump'))
-             for j in jobs]
+    log (the jobs already running finish first; none is started after).
+    One job, or ``workers <= 1``, runs in this process, in list order,
+    with ``threads`` torch threads when given (the thread count changes
+    the order of floating-point sums, and so a run's figures)."""
+    calls = [(j['cfg'], j.get('split', 'xsub_val'), j.get('dump'),
+              j.get('prepare')) for j in jobs]
+    after = [set(j.get('after', ())) for j in jobs]
+    for i, deps in enumerate(after):
+        if any(not 0 <= d < i for d in deps):
+            raise ValueError(f'job {i} ({jobs[i]["cfg"].filename}): field '
+                             f'after {sorted(deps)} must name earlier jobs')
     if workers <= 1 or len(jobs) <= 1:
         return _in_process(calls, threads)
     if threads is None:
         threads = threads_per_job(workers)
     ctx = multiprocessing.get_context('spawn')  # no forked torch state
+    logs = [osp.join(c[0].work_dir, 'train_console.log') for c in calls]
+    results, running, failed = {}, {}, {}
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-        runs = []
-        for cfg, split, dump in calls:
-            log = osp.join(cfg.work_dir, 'train_console.log')
-            runs.append((cfg, log, pool.submit(
-                _train_in_worker, cfg, split, dump, log, threads)))
-        results = []
-        for cfg, log, fut in runs:
-            try:
-                results.append(fut.result())
-            except Exception as e:
-                raise RuntimeError(
-                    f'training {cfg.filename} (work_dir {cfg.work_dir}) '
-                    f'failed: {type(e).__name__}: {e}; its output is in '
-                    f'{log}') from e
-    return results
+        while len(results) < len(calls):
+            ready = [] if failed else [
+                i for i in range(len(calls))
+                if i not in results and i not in running
+                and after[i] <= set(results)]
+            for i in ready[:workers - len(running)]:
+                running[i] = pool.submit(_train_in_worker, *calls[i],
+                                         logs[i], threads)
+            if not running:
+                break
+            done, _ = wait(running.values(), return_when=FIRST_COMPLETED)
+            for i in [i for i, f in running.items() if f in done]:
+                try:
+                    results[i] = running.pop(i).result()
+                except Exception as e:
+                    failed[i] = e
+    if failed:
+        i = min(failed)  # the first failed job in list order
+        e = failed[i]
+        raise RuntimeError(
+            f'training {calls[i][0].filename} (work_dir '
+            f'{calls[i][0].work_dir}) failed: {type(e).__name__}: {e}; its '
+            f'output is in {logs[i]}') from e
+    return [results[i] for i in range(len(calls))]
 
 
 def _in_process(calls, threads: Optional[int]) -> List[Dict]:
@@ -78,6 +115,6 @@ def _in_process(calls, threads: Optional[int]) -> List[Dict]:
     if threads is not None:
         torch.set_num_threads(threads)
     try:
-        return [train_and_test(*c) for c in calls]
+        return [_run_job(*c) for c in calls]
     finally:
         torch.set_num_threads(before)
