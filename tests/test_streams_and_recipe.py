@@ -142,12 +142,14 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
     from tools import nwucla_recipe
     wd, data = tmp_path / 'wd', tmp_path / 'data.pkl'
     data.write_bytes(b'')  # present, so the recipe does not convert
-    trained, needs = [], {}
+    trained, needs, broken = [], {}, []
 
-    def fake_jobs(jobs, workers=1):
+    def fake_jobs(jobs, workers=1, on_done=None):
         out, first = [], len(trained)
         for j in jobs:
             run_dir = j['cfg'].work_dir
+            if osp.relpath(run_dir, wd) in broken:
+                raise RuntimeError(f'training {run_dir} failed')
             os.makedirs(run_dir, exist_ok=True)
             trained.append(osp.relpath(run_dir, wd))
             # the runs a job waits for, by their indices in ``jobs``
@@ -168,6 +170,7 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
                                   gt_label=k % 10) for k in range(20)], f)
             out.append(dict(top1=dict(C3=50.0 + len(trained)),
                             train_s=100.0, ckpt=ckpt, prepare_s=prepare_s))
+            on_done(len(out) - 1, out[-1])
         return out
 
     monkeypatch.setattr(nwucla_recipe, 'train_and_test_jobs', fake_jobs)
@@ -212,6 +215,14 @@ def test_recipe_reuse_trains_only_what_changed(tmp_path, monkeypatch,
                         '--models', 'student', '--streams', 'b',
                         '--reuse', '--jobs', '1'])
     assert trained == ['b/student']
+    # a failed student: its teacher's result is saved as the teacher ends,
+    # so the next --reuse trains the student only
+    broken.append('jm/student')
+    with pytest.raises(RuntimeError, match='jm/student failed'):
+        recipe('--streams', 'jm')
+    assert (wd / 'jm/teacher/recipe_result.json').is_file()
+    del broken[:]
+    assert recipe('--streams', 'jm', '--reuse') == ['jm/student']
 
 
 @pytest.mark.parametrize('path', CFGS)

@@ -67,11 +67,14 @@ def test_a_job_starts_as_soon_as_the_job_it_needs_ends(synth, tmp_path):
     a, b, c = (_cfg(tmp_path, n, synth, e) for n, e in
                (('a', 16), ('b', 1), ('c', 1)))
     stamps = {n: str(tmp_path / f'{n}.started') for n in 'abc'}
+    done = []
     res = train_and_test_jobs(
         [dict(cfg=a, prepare=(_stamp, (stamps['a'], ))),
          dict(cfg=b, prepare=(_stamp, (stamps['b'], ))),
          dict(cfg=c, after=[1], prepare=(_stamp, (stamps['c'], )))],
-        workers=2)
+        workers=2, on_done=lambda i, r: done.append((i, r['ckpt'])))
+    # each result is handed over as its job ends: b, c, then a
+    assert done == [(i, res[i]['ckpt']) for i in (1, 2, 0)]
     assert [r['ckpt'] for r in res] == [
         osp.join(str(tmp_path / 'a'), 'epoch_16.pth'),
         osp.join(str(tmp_path / 'b'), 'epoch_1.pth'),
@@ -94,6 +97,8 @@ def test_a_job_may_only_wait_for_an_earlier_one(monkeypatch, tmp_path):
         train_and_test_jobs([dict(cfg=a, after=[1]), dict(cfg=b)])
     assert order == []
     # in one process the jobs run in list order, so an earlier one is done
-    res = train_and_test_jobs([dict(cfg=a), dict(cfg=b, after=[0])])
-    assert order == [a.work_dir, b.work_dir]
+    done = []
+    res = train_and_test_jobs([dict(cfg=a), dict(cfg=b, after=[0])],
+                              on_done=lambda i, r: done.append(i))
+    assert order == [a.work_dir, b.work_dir] and done == [0, 1]
     assert [r['prepare_s'] for r in res] == [0.0, 0.0]

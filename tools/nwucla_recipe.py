@@ -130,21 +130,24 @@ def train_all(runs, args):
                  prepare=(cache_for_student, cache) if cache else None)
             for s, m, cfg, cache in todo]
     digests = [config_digest(cfg) for _, _, cfg, _ in todo]
-    print('[nwucla] training ' + ', '.join(f'{s}/{m}' for s, m, *_ in todo)
-          + f' ({args.jobs} at a time; a student when its teacher ends)',
-          flush=True)
-    results = train_and_test_jobs(jobs, workers=args.jobs)
-    for (stream, model, cfg, _), res, digest in zip(todo, results, digests):
+
+    def save(i, res):  # as each run ends: a later failure keeps it
+        stream, model, cfg, _ = todo[i]
         upstream = None if model != 'student' else teacher_stamp(
             osp.join(args.work_dir, stream, 'teacher'))
         res = write_run_result(
-            osp.join(cfg.work_dir, RESULT), digest,
+            osp.join(cfg.work_dir, RESULT), digests[i],
             dict(top1=res['top1']['C3'],
                  train_s=res['train_s'] + res['prepare_s']),
             upstream=upstream)
         out[stream, model] = dict(res, epochs=cfg.train_cfg.max_epochs)
         print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
               f'({res["train_s"]:.0f} s)', flush=True)
+
+    print('[nwucla] training ' + ', '.join(f'{s}/{m}' for s, m, *_ in todo)
+          + f' ({args.jobs} at a time; a student when its teacher ends)',
+          flush=True)
+    train_and_test_jobs(jobs, workers=args.jobs, on_done=save)
     return out
 
 

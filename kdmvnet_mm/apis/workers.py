@@ -49,7 +49,9 @@ def _train_in_worker(cfg: Config, split: str, dump: Optional[str],
 
 
 def train_and_test_jobs(jobs: List[Dict], workers: int = 1,
-                        threads: Optional[int] = None) -> List[Dict]:
+                        threads: Optional[int] = None,
+                        on_done: Optional[Callable[[int, Dict], None]] = None
+                        ) -> List[Dict]:
     """``train_and_test`` for every job, ``workers`` at a time.
 
     Each job is ``dict(cfg=Config, split='xsub_val', dump=None, after=(),
@@ -59,6 +61,8 @@ def train_and_test_jobs(jobs: List[Dict], workers: int = 1,
     teacher), its seconds returned as ``prepare_s``. A free worker takes
     the first job whose ``after`` have all finished, so a student starts
     as soon as its own teacher ends, not when every teacher has.
+    ``on_done(index, result)``, when given, is called in this process as
+    each job ends (to save its result even if a later job fails).
 
     With ``workers > 1`` every job runs in its own spawned process with
     ``threads`` (default ``cpu_count // workers``) torch threads, its
@@ -76,7 +80,7 @@ def train_and_test_jobs(jobs: List[Dict], workers: int = 1,
             raise ValueError(f'job {i} ({jobs[i]["cfg"].filename}): field '
                              f'after {sorted(deps)} must name earlier jobs')
     if workers <= 1 or len(jobs) <= 1:
-        return _in_process(calls, threads)
+        return _in_process(calls, threads, on_done)
     if threads is None:
         threads = threads_per_job(workers)
     ctx = multiprocessing.get_context('spawn')  # no forked torch state
@@ -99,6 +103,9 @@ def train_and_test_jobs(jobs: List[Dict], workers: int = 1,
                     results[i] = running.pop(i).result()
                 except Exception as e:
                     failed[i] = e
+                    continue
+                if on_done is not None:
+                    on_done(i, results[i])
     if failed:
         i = min(failed)  # the first failed job in list order
         e = failed[i]
@@ -109,12 +116,17 @@ def train_and_test_jobs(jobs: List[Dict], workers: int = 1,
     return [results[i] for i in range(len(calls))]
 
 
-def _in_process(calls, threads: Optional[int]) -> List[Dict]:
+def _in_process(calls, threads: Optional[int], on_done) -> List[Dict]:
     import torch
     before = torch.get_num_threads()
     if threads is not None:
         torch.set_num_threads(threads)
     try:
-        return [_run_job(*c) for c in calls]
+        results = []
+        for i, c in enumerate(calls):
+            results.append(_run_job(*c))
+            if on_done is not None:
+                on_done(i, results[-1])
+        return results
     finally:
         torch.set_num_threads(before)
