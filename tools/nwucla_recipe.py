@@ -104,14 +104,16 @@ def train_all(runs, args):
     student's. With ``args.reuse`` a run finished before on the same
     config (a student: from the same teacher checkpoint) is read back
     instead. Returns {(stream, model): result}."""
+    def upstream(stream, model):  # what a student's result depends on
+        return None if model != 'student' else teacher_stamp(
+            osp.join(args.work_dir, stream, 'teacher'))
+
     out, todo = {}, []
     for stream, model, cfg, cache in runs:
-        teacher_dir = osp.join(args.work_dir, stream, 'teacher')
         # a teacher trained now makes its student's earlier run stale
         fresh_teacher = any(t[:2] == (stream, 'teacher') for t in todo)
         if args.reuse and not fresh_teacher:
-            prev = finished_run(cfg, teacher_stamp(teacher_dir)
-                                if model == 'student' else None)
+            prev = finished_run(cfg, upstream(stream, model))
             if prev is not None:
                 out[stream, model] = dict(prev,
                                           epochs=cfg.train_cfg.max_epochs)
@@ -133,13 +135,11 @@ def train_all(runs, args):
 
     def save(i, res):  # as each run ends: a later failure keeps it
         stream, model, cfg, _ = todo[i]
-        upstream = None if model != 'student' else teacher_stamp(
-            osp.join(args.work_dir, stream, 'teacher'))
         res = write_run_result(
             osp.join(cfg.work_dir, RESULT), digests[i],
             dict(top1=res['top1']['C3'],
                  train_s=res['train_s'] + res['prepare_s']),
-            upstream=upstream)
+            upstream=upstream(stream, model))
         out[stream, model] = dict(res, epochs=cfg.train_cfg.max_epochs)
         print(f'[nwucla] {stream}/{model}: v03 top-1 {res["top1"]:.1f} '
               f'({res["train_s"]:.0f} s)', flush=True)
