@@ -11,10 +11,10 @@ CFGS = ['configs/baselines/stgcnpp_nwucla_xview_cpu.py',
         'configs/kdmvnet/student_nwucla_xview_cpu.py']
 
 
-def _sample(t=12):
+def _sample(t=12, joints=20, frame_dir='a01_v01'):
     rng = np.random.default_rng(0)
-    kp = rng.normal(size=(1, t, 20, 3)).astype(np.float32)
-    return dict(keypoint=kp, total_frames=t, label=0, frame_dir='a01_v01',
+    kp = rng.normal(size=(1, t, joints, 3)).astype(np.float32)
+    return dict(keypoint=kp, total_frames=t, label=0, frame_dir=frame_dir,
                 start_index=0, modality='Pose')
 
 
@@ -262,17 +262,26 @@ def test_early_fused_baseline_trains_on_its_pipeline_output():
     assert torch.isfinite(losses['loss_cls'])
 
 
-@pytest.mark.parametrize('path', CFGS)
-def test_nwucla_test_averages_ten_clips_and_validation_takes_one(path):
+SYNTHETIC_CFGS = [
+    'configs/baselines/stgcnpp_synthetic_xview_cpu.py',
+    'configs/kdmvnet/teacher_synthetic_xview_cpu.py',
+    'configs/kdmvnet/student_synthetic_xview_cpu.py'
+]
+
+
+@pytest.mark.parametrize('path', CFGS + SYNTHETIC_CFGS)
+def test_test_averages_ten_clips_and_validation_takes_one(path):
     import torch
     from mmengine.dataset import pseudo_collate
 
     from mmaction.registry import MODELS
     cfg = Config.fromfile(path)
-    val = Compose(cfg.val_dataloader.dataset.pipeline)(_sample(30))
+    sample = dict(joints=20) if path in CFGS else dict(
+        joints=25, frame_dir='S001C001P001R001A001')
+    val = Compose(cfg.val_dataloader.dataset.pipeline)(_sample(30, **sample))
     assert val['inputs'].shape[0] == 1
-    items = [Compose(cfg.test_dataloader.dataset.pipeline)(_sample(t))
-             for t in (30, 70)]
+    items = [Compose(cfg.test_dataloader.dataset.pipeline)(
+        _sample(t, **sample)) for t in (30, 70)]
     assert [it['inputs'].shape[0] for it in items] == [10, 10]
     # the loops start at different frames, so the clips differ
     assert not torch.equal(items[0]['inputs'][0], items[0]['inputs'][1])
