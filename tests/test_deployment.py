@@ -136,7 +136,7 @@ def test_infer_on_an_ntu_skeleton_file(exported, capsys):
     out = capsys.readouterr().out
     # the label comes from the NTU name; 20 synthetic classes -> plain names
     assert 'labelled 57' not in out  # 57 is outside this 20-class model
-    assert out.startswith('S001C003P008R002A058: 1 clip(s) of (2, 32, 25, 3)')
+    assert out.startswith('S001C003P008R002A058: 10 clip(s) of (2, 32, 25, 3)')
     assert len(top) == 5
 
 
