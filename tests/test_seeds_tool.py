@@ -89,3 +89,70 @@ def test_two_seeds_end_to_end_and_rerun_reuses_results(synth, tmp_path):
     with pytest.raises(ValueError, match=r'student_seed0.*result\.json.*'
                        r'field config.*student_synthetic_xview_cpu'):
         seeds.main(args + ['--student', other])
+
+
+def _fake_training(calls):
+    """A stand-in for train_and_test_jobs that records the jobs and ends
+    each with made-up figures (the seed and model's position)."""
+    def fake(jobs, workers, threads, on_done=None):
+        calls.append(jobs)
+        results = []
+        for i, job in enumerate(jobs):
+            res = dict(top1=dict(C1=float(i), C2=50.0), train_s=1.0,
+                       prepare_s=0.0)
+            on_done(i, res)
+            results.append(res)
+        return results
+    return fake
+
+
+def test_a_student_waits_only_for_its_own_teacher(tmp_path, monkeypatch):
+    data = tmp_path / 'ann.pkl'
+    data.write_bytes(b'')  # never read: training is faked
+    wd = str(tmp_path / 'seeds')
+    calls = []
+    monkeypatch.setattr(seeds, 'train_and_test_jobs', _fake_training(calls))
+    args = ['--seeds', '0,1', '--work-dir', wd, '--data', str(data),
+            '--jobs', '2', '--threads', '1']
+    seeds.main(args)
+    jobs, = calls
+    names = [osp.basename(j['cfg'].work_dir) for j in jobs]
+    assert names == ['baseline_seed0', 'teacher_seed0', 'student_seed0',
+                     'baseline_seed1', 'teacher_seed1', 'student_seed1']
+    # one pool for all runs: a student after its own teacher only, caching
+    # it in its own process first
+    assert [j.get('after', []) for j in jobs] == [[], [], [1], [], [], [4]]
+    fn, (tcfg, tdir) = jobs[5]['prepare']
+    assert fn is seeds.cache_for_student
+    assert tdir == tcfg.work_dir == osp.join(wd, 'teacher_seed1')
+    # teacher 1 trained again: it and its student only, the student after it
+    os.remove(osp.join(wd, 'teacher_seed1', 'result.json'))
+    seeds.main(args)
+    assert [osp.basename(j['cfg'].work_dir) for j in calls[1]] == [
+        'teacher_seed1', 'student_seed1']
+    assert calls[1][1]['after'] == [0]
+    # a student whose teacher is done trains from that teacher's cache
+    os.remove(osp.join(wd, 'student_seed0', 'result.json'))
+    seeds.main(args)
+    job, = calls[2]
+    assert 'after' not in job and job['prepare'][1][1].endswith(
+        'teacher_seed0')
+
+
+def test_a_result_from_another_study_is_refused_before_training(
+        tmp_path, monkeypatch):
+    data = tmp_path / 'ann.pkl'
+    data.write_bytes(b'')
+    wd = str(tmp_path / 'seeds')
+    calls = []
+    monkeypatch.setattr(seeds, 'train_and_test_jobs', _fake_training(calls))
+    seeds.main(['--seeds', '0', '--work-dir', wd, '--data', str(data),
+                '--threads', '1'])
+    for m in ('teacher', 'student'):
+        os.remove(osp.join(wd, f'{m}_seed0', 'result.json'))
+    # the baseline's result is from one thread: this study has two
+    with pytest.raises(ValueError, match=r'baseline_seed0.*result\.json.*'
+                       r'field threads is 1, but this run has 2'):
+        seeds.main(['--seeds', '0', '--work-dir', wd, '--data', str(data),
+                    '--threads', '2'])
+    assert len(calls) == 1  # nothing trained for the second study

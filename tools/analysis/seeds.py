@@ -7,10 +7,10 @@
 One run of ``make demo`` is one draw: on the synthetic held-out camera the
 baseline alone moves by several points with the training seed. For every
 seed S this trains the baseline and the teacher with ``randomness.seed=S``
-(all of them side by side, ``--jobs`` at a time), caches every teacher
-(``tools/cache_teacher.py``) and distils each into a student with the same
-seed. Every model is tested single view on each camera of the held-out
-performers (last checkpoint, as in the demo). Every run gets the same
+and distils the teacher, cached (``tools/cache_teacher.py``), into a
+student with the same seed: ``--jobs`` runs side by side, a student as soon
+as its own teacher has ended. Every model is tested single view on each
+camera of the held-out performers (last checkpoint, as in the demo). Every run gets the same
 number of torch threads (``--threads``), a run left alone at the end too:
 the thread count alone has moved a student's camera-1 top-1 by 4.4 points,
 so a seed's figures must not depend on which other seeds ran beside it.
@@ -21,7 +21,7 @@ difference student − baseline per camera. Each finished run leaves
 ``result.json`` in its work dir, and a rerun reuses it, so an interrupted
 study continues where it stopped; a teacher trained again retrains its
 student, and a result from another config file, seed, thread count or
-config content (``--epochs``, say) is refused.
+config content (``--epochs``, say) is refused before anything trains.
 """
 import argparse
 import json
@@ -118,25 +118,59 @@ def _stamps(cfg, threads):
                 threads=threads)
 
 
-def run_jobs(cfgs, workers, threads):
-    """Train and test every config without a ``result.json`` yet, each
-    with ``threads`` torch threads; return every config's result in order,
-    and the work dirs trained now."""
-    todo = [c for c in cfgs if not osp.isfile(_result_path(c))]
-    if todo:
-        print(f'[seeds] training {len(todo)} runs, {workers} at a time: '
-              + ', '.join(osp.basename(c.work_dir) for c in todo),
-              flush=True)
-    # ``workers`` at a time, each batch's results saved as soon as it ends
-    for i in range(0, len(todo), workers):
-        batch = todo[i:i + workers]
-        digests = [config_digest(c) for c in batch]
-        for cfg, digest, res in zip(batch, digests, train_and_test_jobs(
-                [dict(cfg=c) for c in batch], workers, threads)):
-            write_run_result(_result_path(cfg), digest, res,
-                             **_stamps(cfg, threads))
-    return ([_load_result(c, threads) for c in cfgs],
-            {c.work_dir for c in todo})
+def plan(runs, threads):
+    """``runs``: ``[(model, seed, cfg)]`` in order, a seed's teacher before
+    its student. Every ``result.json`` already there is checked first (so a
+    result from another study is refused before anything trains); returns
+    the indices of the runs to train: those without a result, and the
+    student of every teacher trained again (its result removed)."""
+    todo, fresh_teachers = [], set()
+    for i, (model, seed, cfg) in enumerate(runs):
+        if model == 'student' and seed in fresh_teachers:
+            if osp.isfile(_result_path(cfg)):
+                os.remove(_result_path(cfg))  # from an older teacher
+        elif _load_result(cfg, threads) is not None:
+            continue
+        todo.append(i)
+        if model == 'teacher':
+            fresh_teachers.add(seed)
+    return todo
+
+
+def train_runs(runs, todo, teachers, workers, threads):
+    """Train and test ``runs[i]`` for every i in ``todo``, ``workers`` at a
+    time, each with ``threads`` torch threads; a student starts as soon as
+    its own teacher has ended, after caching that teacher (``teachers[seed]``
+    is its config) in the student's process. Each run's ``result.json`` is
+    written as it ends, so a later failure keeps it."""
+    if not todo:
+        return
+    print(f'[seeds] training {len(todo)} runs, {workers} at a time, a '
+          'student when its teacher ends: '
+          + ', '.join(osp.basename(runs[i][2].work_dir) for i in todo),
+          flush=True)
+    index = {(runs[i][0], runs[i][1]): k for k, i in enumerate(todo)}
+    jobs = []
+    for i in todo:
+        model, seed, cfg = runs[i]
+        job = dict(cfg=cfg)
+        if model == 'student':
+            t = teachers[seed]
+            job['prepare'] = (cache_for_student, (t, t.work_dir))
+            if ('teacher', seed) in index:
+                job['after'] = [index['teacher', seed]]
+        jobs.append(job)
+    digests = [config_digest(runs[i][2]) for i in todo]
+
+    def save(k, res):
+        cfg = runs[todo[k]][2]
+        write_run_result(_result_path(cfg), digests[k], res,
+                         **_stamps(cfg, threads))
+        print(f'[seeds] {osp.basename(cfg.work_dir)}: camera top-1 '
+              + ' / '.join(f'{v:.1f}' for _, v in sorted(res['top1'].items()))
+              + f' ({res["train_s"]:.0f} s)', flush=True)
+
+    train_and_test_jobs(jobs, workers, threads, on_done=save)
 
 
 def parse_args(argv=None):
@@ -175,28 +209,19 @@ def main(argv=None):
             f'seeds_{model}_{seed}', args.data, seed=seed,
             epochs=args.epochs)
 
-    # baselines and teachers are independent of each other
-    first = [(m, s) for s in seeds for m in ('baseline', 'teacher')]
-    first_cfgs = [cfg(m, s) for m, s in first]
+    runs, teachers = [], {}
+    for s in seeds:
+        teachers[s] = cfg('teacher', s)
+        student = cfg('student', s)
+        # the same options whether the cache is written now or not, so
+        # that the config (and its digest) is the trained one
+        student.merge_from_dict(cache_options(teachers[s].work_dir))
+        runs += [('baseline', s, cfg('baseline', s)),
+                 ('teacher', s, teachers[s]), ('student', s, student)]
+    train_runs(runs, plan(runs, threads), teachers, args.jobs, threads)
     top1 = {m: {} for m in MODELS}
-    results, trained = run_jobs(first_cfgs, args.jobs, threads)
-    for (m, s), res in zip(first, results):
-        top1[m][s] = res['top1']
-    students = []
-    for (m, s), c in zip(first, first_cfgs):
-        if m == 'teacher':
-            student = cfg('student', s)
-            if c.work_dir in trained and osp.isfile(_result_path(student)):
-                os.remove(_result_path(student))  # from an older teacher
-            # the same options whether the cache is written now or not,
-            # so that the config (and its digest) is the trained one
-            student.merge_from_dict(cache_options(c.work_dir))
-            if not osp.isfile(_result_path(student)):
-                cache_for_student(c, c.work_dir)
-            students.append((s, student))
-    results, _ = run_jobs([c for _, c in students], args.jobs, threads)
-    for (s, _), res in zip(students, results):
-        top1['student'][s] = res['top1']
+    for m, s, c in runs:
+        top1[m][s] = _load_result(c, threads)['top1']
 
     table = format_table(top1)
     lines = [
