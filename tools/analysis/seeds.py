@@ -10,10 +10,11 @@ seed S this trains the baseline and the teacher with ``randomness.seed=S``
 and distils the teacher, cached (``tools/cache_teacher.py``), into a
 student with the same seed: ``--jobs`` runs side by side, a student as soon
 as its own teacher has ended. Every model is tested single view on each
-camera of the held-out performers (last checkpoint, as in the demo). Every run gets the same
-number of torch threads (``--threads``), a run left alone at the end too:
-the thread count alone has moved a student's camera-1 top-1 by 4.4 points,
-so a seed's figures must not depend on which other seeds ran beside it.
+camera of the held-out performers (last checkpoint, as in the demo).
+Every run gets the same number of torch threads (``--threads``), a run
+left alone at the end too: the thread count alone has moved a student's
+camera-1 top-1 by 4.4 points, so a seed's figures must not depend on which
+other seeds ran beside it.
 
 It prints and writes ``<work-dir>/seeds.md``: top-1 per camera and seed,
 the mean and sample standard deviation over seeds, and the paired
