@@ -156,3 +156,24 @@ def test_a_result_from_another_study_is_refused_before_training(
         seeds.main(['--seeds', '0', '--work-dir', wd, '--data', str(data),
                     '--threads', '2'])
     assert len(calls) == 1  # nothing trained for the second study
+
+
+@pytest.mark.parametrize('preset', sorted(seeds.PRESETS.values()))
+def test_24_epoch_configs_change_only_the_schedule(preset):
+    """The README's 24-epoch study: each ``*_24e`` config is its preset
+    with 24 epochs (cosine to 24, validation every 6), and the student's
+    teacher is the 24-epoch one."""
+    base = Config.fromfile(preset).to_dict()
+    long = Config.fromfile(preset[:-3] + '_24e.py').to_dict()
+    assert long.pop('train_cfg') == dict(base.pop('train_cfg'),
+                                         max_epochs=24, val_interval=6)
+    sched, = long.pop('param_scheduler')
+    assert sched == dict(base.pop('param_scheduler')[0], T_max=24)
+    if 'student' in preset:
+        assert long['model'].pop('teacher') == \
+            'configs/kdmvnet/teacher_synthetic_xview_cpu_24e.py'
+        assert long['model'].pop('teacher_ckpt') == \
+            'work_dirs/teacher_synthetic_xview_cpu_24e'
+        for key in ('teacher', 'teacher_ckpt'):
+            base['model'].pop(key)
+    assert long == base
