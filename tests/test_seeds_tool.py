@@ -93,7 +93,7 @@ def test_two_seeds_end_to_end_and_rerun_reuses_results(synth, tmp_path):
 
 def _fake_training(calls):
     """A stand-in for train_and_test_jobs that records the jobs and ends
-    each with made-up figures (the seed and model's position)."""
+    each with made-up figures (its position in the list on camera 1)."""
     def fake(jobs, workers, threads, on_done=None):
         calls.append(jobs)
         results = []

@@ -138,25 +138,26 @@ def plan(runs, threads):
     return todo
 
 
-def train_runs(runs, todo, teachers, workers, threads):
+def train_runs(runs, todo, workers, threads):
     """Train and test ``runs[i]`` for every i in ``todo``, ``workers`` at a
     time, each with ``threads`` torch threads; a student starts as soon as
-    its own teacher has ended, after caching that teacher (``teachers[seed]``
-    is its config) in the student's process. Each run's ``result.json`` is
-    written as it ends, so a later failure keeps it."""
+    its own teacher has ended, after caching that teacher in the student's
+    process. Each run's ``result.json`` is written as it ends, so a later
+    failure keeps it."""
     if not todo:
         return
     print(f'[seeds] training {len(todo)} runs, {workers} at a time, a '
           'student when its teacher ends: '
           + ', '.join(osp.basename(runs[i][2].work_dir) for i in todo),
           flush=True)
+    cfgs = {(m, s): c for m, s, c in runs}
     index = {(runs[i][0], runs[i][1]): k for k, i in enumerate(todo)}
     jobs = []
     for i in todo:
         model, seed, cfg = runs[i]
         job = dict(cfg=cfg)
         if model == 'student':
-            t = teachers[seed]
+            t = cfgs['teacher', seed]
             job['prepare'] = (cache_for_student, (t, t.work_dir))
             if ('teacher', seed) in index:
                 job['after'] = [index['teacher', seed]]
@@ -210,16 +211,15 @@ def main(argv=None):
             f'seeds_{model}_{seed}', args.data, seed=seed,
             epochs=args.epochs)
 
-    runs, teachers = [], {}
+    runs = []
     for s in seeds:
-        teachers[s] = cfg('teacher', s)
-        student = cfg('student', s)
+        teacher, student = cfg('teacher', s), cfg('student', s)
         # the same options whether the cache is written now or not, so
         # that the config (and its digest) is the trained one
-        student.merge_from_dict(cache_options(teachers[s].work_dir))
+        student.merge_from_dict(cache_options(teacher.work_dir))
         runs += [('baseline', s, cfg('baseline', s)),
-                 ('teacher', s, teachers[s]), ('student', s, student)]
-    train_runs(runs, plan(runs, threads), teachers, args.jobs, threads)
+                 ('teacher', s, teacher), ('student', s, student)]
+    train_runs(runs, plan(runs, threads), args.jobs, threads)
     top1 = {m: {} for m in MODELS}
     for m, s, c in runs:
         top1[m][s] = _load_result(c, threads)['top1']
