@@ -103,20 +103,55 @@ def format_table(top1):
     return lines
 
 
-def _result_path(cfg):
+def result_path(cfg):
     return osp.join(cfg.work_dir, 'result.json')
 
 
-def _load_result(cfg, threads):
-    """A finished run's result, refused when it came from another config,
-    seed or thread count (a second study in the same work dir)."""
-    return read_run_result(_result_path(cfg), cfg, strict=True,
-                           **_stamps(cfg, threads))
-
-
-def _stamps(cfg, threads):
+def stamps(cfg, threads, **extra):
+    """What a run's ``result.json`` must match besides the config digest:
+    the config file, seed, thread count and a tool's own ``extra``."""
     return dict(config=cfg.filename, seed=cfg.randomness.seed,
-                threads=threads)
+                threads=threads, **extra)
+
+
+def load_result(cfg, threads, **extra):
+    """A finished run's result, refused when it came from another config,
+    seed, thread count or ``extra`` stamp (a second study in the same work
+    dir)."""
+    return read_run_result(result_path(cfg), cfg, strict=True,
+                           **stamps(cfg, threads, **extra))
+
+
+def save_result(tool, cfg, digest, res, threads, **extra):
+    """Write a run's ``result.json`` with its stamps; print its top-1."""
+    write_run_result(result_path(cfg), digest, res,
+                     **stamps(cfg, threads, **extra))
+    print(f'[{tool}] {osp.basename(cfg.work_dir)}: camera top-1 '
+          + ' / '.join(f'{v:.1f}' for _, v in sorted(res['top1'].items()))
+          + f' ({res["train_s"]:.0f} s)', flush=True)
+
+
+def add_study_args(p, work_dir):
+    """The options of a study over seeds (also view_ceiling.py's)."""
+    p.add_argument('--seeds', default='0,1,2',
+                   help='comma-separated training seeds')
+    p.add_argument('--work-dir', default=work_dir)
+    p.add_argument('--data', default='data/synthetic/ntu_mv.pkl')
+    p.add_argument('--jobs', type=int, default=min(2, os.cpu_count() or 1),
+                   help='runs side by side, one process each')
+    p.add_argument('--threads', type=int, default=None,
+                   help='torch threads of every run, a lone last one too '
+                   '(default: cpu count // --jobs)')
+    p.add_argument('--epochs', type=int, default=None,
+                   help='override every config\'s epochs (quick checks)')
+
+
+def check_data(path):
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'--data {path}: no such annotation file (make it with '
+            f'python tools/data/make_synthetic_multiview.py --out '
+            f'{path} --seed 0)')
 
 
 def plan(runs, threads):
@@ -128,9 +163,9 @@ def plan(runs, threads):
     todo, fresh_teachers = [], set()
     for i, (model, seed, cfg) in enumerate(runs):
         if model == 'student' and seed in fresh_teachers:
-            if osp.isfile(_result_path(cfg)):
-                os.remove(_result_path(cfg))  # from an older teacher
-        elif _load_result(cfg, threads) is not None:
+            if osp.isfile(result_path(cfg)):
+                os.remove(result_path(cfg))  # from an older teacher
+        elif load_result(cfg, threads) is not None:
             continue
         todo.append(i)
         if model == 'teacher':
@@ -165,29 +200,14 @@ def train_runs(runs, todo, workers, threads):
     digests = [config_digest(runs[i][2]) for i in todo]
 
     def save(k, res):
-        cfg = runs[todo[k]][2]
-        write_run_result(_result_path(cfg), digests[k], res,
-                         **_stamps(cfg, threads))
-        print(f'[seeds] {osp.basename(cfg.work_dir)}: camera top-1 '
-              + ' / '.join(f'{v:.1f}' for _, v in sorted(res['top1'].items()))
-              + f' ({res["train_s"]:.0f} s)', flush=True)
+        save_result('seeds', runs[todo[k]][2], digests[k], res, threads)
 
     train_and_test_jobs(jobs, workers, threads, on_done=save)
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--seeds', default='0,1,2',
-                   help='comma-separated training seeds')
-    p.add_argument('--work-dir', default='work_dirs/seeds')
-    p.add_argument('--data', default='data/synthetic/ntu_mv.pkl')
-    p.add_argument('--jobs', type=int, default=min(2, os.cpu_count() or 1),
-                   help='runs side by side, one process each')
-    p.add_argument('--threads', type=int, default=None,
-                   help='torch threads of every run, a lone last one too '
-                   '(default: cpu count // --jobs)')
-    p.add_argument('--epochs', type=int, default=None,
-                   help='override every preset\'s epochs (quick checks)')
+    add_study_args(p, 'work_dirs/seeds')
     for m in MODELS:
         p.add_argument(f'--{m}', default=PRESETS[m],
                        help=f'{m} config (default: %(default)s)')
@@ -198,11 +218,7 @@ def main(argv=None):
     args = parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(',')]
     threads = args.threads or threads_per_job(args.jobs)
-    if not osp.isfile(args.data):
-        raise FileNotFoundError(
-            f'--data {args.data}: no such annotation file (make it with '
-            f'python tools/data/make_synthetic_multiview.py --out '
-            f'{args.data} --seed 0)')
+    check_data(args.data)
 
     def cfg(model, seed):
         return load_experiment_cfg(
@@ -222,7 +238,7 @@ def main(argv=None):
     train_runs(runs, plan(runs, threads), args.jobs, threads)
     top1 = {m: {} for m in MODELS}
     for m, s, c in runs:
-        top1[m][s] = _load_result(c, threads)['top1']
+        top1[m][s] = load_result(c, threads)['top1']
 
     table = format_table(top1)
     lines = [

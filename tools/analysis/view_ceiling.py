@@ -29,7 +29,6 @@ the first set.
 """
 import argparse
 import json
-import os
 import os.path as osp
 import pickle
 import sys
@@ -39,11 +38,11 @@ sys.path.insert(0, ROOT)
 
 import kdmvnet_mm  # noqa: E402,F401
 from kdmvnet_mm.apis import (config_digest, load_experiment_cfg,  # noqa: E402
-                             read_run_result, threads_per_job,
-                             train_and_test_jobs, write_run_result)
+                             threads_per_job, train_and_test_jobs)
 from kdmvnet_mm.datasets.recording_keys import KEY_PARSERS  # noqa: E402
 from kdmvnet_mm.utils import atomic_write  # noqa: E402
-from tools.analysis.seeds import mean_std  # noqa: E402
+from tools.analysis.seeds import (add_study_args, check_data,  # noqa: E402
+                                  load_result, mean_std, save_result)
 
 DEFAULT_CONFIG = 'configs/baselines/stgcnpp_synthetic_xview_cpu.py'
 
@@ -89,11 +88,6 @@ def write_camera_splits(src, dst, train_split, camera_sets, key_parser):
             for cams in camera_sets}
 
 
-def _stamps(cfg, threads, cams):
-    return dict(config=cfg.filename, seed=cfg.randomness.seed,
-                threads=threads, cameras=list(cams))
-
-
 def format_table(top1, sets):
     """``top1[set_name(cams)][seed] = {'C1': ..}`` for camera sets ``sets``
     → (markdown lines, summary, diffs): per seed, the mean and sample sd
@@ -133,10 +127,7 @@ def format_table(top1, sets):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--seeds', default='0,1,2',
-                   help='comma-separated training seeds')
-    p.add_argument('--work-dir', default='work_dirs/view_ceiling')
-    p.add_argument('--data', default='data/synthetic/ntu_mv.pkl')
+    add_study_args(p, 'work_dirs/view_ceiling')
     p.add_argument('--config', default=DEFAULT_CONFIG,
                    help='single-view config (default: %(default)s)')
     p.add_argument('--cameras', nargs='+', default=['2,3', '1,2,3'],
@@ -146,13 +137,6 @@ def parse_args(argv=None):
     p.add_argument('--test-split', default='xsub_val')
     p.add_argument('--key-parser', default='ntu',
                    choices=sorted(KEY_PARSERS))
-    p.add_argument('--jobs', type=int, default=min(2, os.cpu_count() or 1),
-                   help='runs side by side, one process each')
-    p.add_argument('--threads', type=int, default=None,
-                   help='torch threads of every run (default: cpu count '
-                   '// --jobs)')
-    p.add_argument('--epochs', type=int, default=None,
-                   help='override the config\'s epochs (quick checks)')
     return p.parse_args(argv)
 
 
@@ -163,11 +147,7 @@ def main(argv=None):
     if len(set(sets)) != len(sets):
         raise ValueError(f'--cameras {args.cameras}: a set is repeated')
     threads = args.threads or threads_per_job(args.jobs)
-    if not osp.isfile(args.data):
-        raise FileNotFoundError(
-            f'--data {args.data}: no such annotation file (make it with '
-            f'python tools/data/make_synthetic_multiview.py --out '
-            f'{args.data} --seed 0)')
+    check_data(args.data)
     ann = osp.join(args.work_dir, 'annotations.pkl')
     sizes = write_camera_splits(args.data, ann, args.train_split, sets,
                                 args.key_parser)
@@ -185,12 +165,8 @@ def main(argv=None):
                 f'{args.train_split}_{set_name(cams)}'
             runs.append((cams, s, cfg))
 
-    def result_path(cfg):
-        return osp.join(cfg.work_dir, 'result.json')
-
     def load(cams, cfg):
-        return read_run_result(result_path(cfg), cfg, strict=True,
-                               **_stamps(cfg, threads, cams))
+        return load_result(cfg, threads, cameras=list(cams))
 
     todo = [i for i, (cams, _, cfg) in enumerate(runs)
             if load(cams, cfg) is None]  # every old result checked first
@@ -198,11 +174,8 @@ def main(argv=None):
 
     def save(k, res):
         cams, _, cfg = runs[todo[k]]
-        write_run_result(result_path(cfg), digests[todo[k]], res,
-                         **_stamps(cfg, threads, cams))
-        print(f'[view_ceiling] {osp.basename(cfg.work_dir)}: camera top-1 '
-              + ' / '.join(f'{v:.1f}' for _, v in sorted(res['top1'].items()))
-              + f' ({res["train_s"]:.0f} s)', flush=True)
+        save_result('view_ceiling', cfg, digests[todo[k]], res, threads,
+                    cameras=list(cams))
 
     if todo:
         train_and_test_jobs(
